@@ -31,3 +31,22 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/data is absent")
     return path
+
+
+def write_fasta(path: Path, records: dict[str, str]) -> Path:
+    """A FASTA with 60-column lines."""
+    with open(path, "w") as fh:
+        for name, seq in records.items():
+            fh.write(f">{name}\n")
+            fh.writelines(seq[i:i + 60] + "\n" for i in range(0, len(seq), 60))
+    return path
+
+
+@pytest.fixture
+def tiny_genome(tmp_path: Path) -> Path:
+    """Five random 20 kb chromosomes: chr1, chr2, chr6, chr7 (test), chr8 (validation)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    records = {c: "".join(rng.choice(list("ACGT"), 20_000)) for c in ("chr1", "chr2", "chr6", "chr7", "chr8")}
+    return write_fasta(tmp_path / "genome.fa", records)

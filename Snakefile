@@ -1,0 +1,22 @@
+# WTKO: DNA motifs that tell wild-type from knockout chromatin accessibility.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "report/workflow.rst"
+
+
+include: "rules/common.smk"
+include: "rules/download.smk"
+include: "rules/demo.smk"
+include: "rules/windows.smk"
+include: "rules/train.smk"
+
+
+rule all:
+    input:
+        get_final_output(),

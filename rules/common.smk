@@ -1,0 +1,67 @@
+# Config validation, shared names and input functions.
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+from wtko.config import validate_config  # noqa: E402
+from wtko.errors import InputError  # noqa: E402
+from wtko.sources import local_path  # noqa: E402
+
+try:
+    validate_config(config, Path(workflow.basedir) / "config/schema/config.schema.yaml")
+except InputError as exc:
+    raise WorkflowError(f"WTKO config error: {exc}") from None
+
+OUTDIR = config["outdir"]
+DATASETS = list(config["datasets"])
+SEEDS = config["seeds"]
+# numba (memelite) compiles on first use; cache it where every job can write.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(".cache/numba").resolve()))
+
+
+wildcard_constraints:
+    dataset="|".join(DATASETS),
+    seed=r"\d+",
+
+
+def input_specs(dataset):
+    """A dataset's inputs as configured: path or URL, keyed genome / wt / ko / counts."""
+    cfg = config["datasets"][dataset]
+    spec = {"genome": cfg["genome"], **cfg.get("peaks", {})}
+    if "counts" in cfg:
+        spec["counts"] = cfg["counts"]["file"]
+    return spec
+
+
+def source(dataset, kind):
+    """Local path of an input; URLs map to their download location."""
+    return local_path(input_specs(dataset)[kind], dataset, kind)
+
+
+def download_url(wildcards):
+    return input_specs(wildcards.dataset)[wildcards.kind]
+
+
+def uses_bedtools(wildcards):
+    return config["datasets"][wildcards.dataset]["sequence_engine"] == "bedtools"
+
+
+def peak_inputs(wildcards):
+    cfg = config["datasets"][wildcards.dataset]
+    if "counts" in cfg:
+        return {"counts": source(wildcards.dataset, "counts")}
+    return {"wt": source(wildcards.dataset, "wt"), "ko": source(wildcards.dataset, "ko")}
+
+
+def get_final_output():
+    return [
+        path
+        for dataset in DATASETS
+        for path in (
+            f"{OUTDIR}/{dataset}/windows/summary.tsv",
+            f"{OUTDIR}/{dataset}/windows/encoded.npz",
+            f"{OUTDIR}/{dataset}/evaluation/metrics.tsv",
+        )
+    ]
