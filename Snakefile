@@ -15,6 +15,8 @@ include: "rules/download.smk"
 include: "rules/demo.smk"
 include: "rules/windows.smk"
 include: "rules/train.smk"
+include: "rules/saliency.smk"
+include: "rules/motifs.smk"
 
 
 rule all:

@@ -63,5 +63,9 @@ def get_final_output():
             f"{OUTDIR}/{dataset}/windows/summary.tsv",
             f"{OUTDIR}/{dataset}/windows/encoded.npz",
             f"{OUTDIR}/{dataset}/evaluation/metrics.tsv",
+            f"{OUTDIR}/{dataset}/evaluation/confusion_matrix.png",
+            f"{OUTDIR}/{dataset}/evaluation/accuracy_curves.png",
+            f"{OUTDIR}/{dataset}/saliency/saliency_maps.png",
+            f"{OUTDIR}/{dataset}/motifs/saliency/tomtom.tsv",
         )
     ]

@@ -26,10 +26,10 @@ from . import markov
 from .planting import fetch_jaspar, pack_offsets, plant, sample_site
 
 DEFAULT_MOTIFS: dict[str, list[dict]] = {
-    "wt": [{"id": "MA0107.1", "rate": 0.6, "background_rate": 0.05},   # RELA
-           {"id": "MA0154.4", "rate": 0.5, "background_rate": 0.05}],  # EBF1
-    "ko": [{"id": "MA0080.5", "rate": 0.5, "background_rate": 0.05},   # SPI1 (PU.1)
-           {"id": "MA0139.1", "rate": 0.5, "background_rate": 0.05}],  # CTCF
+    "wt": [{"id": "MA0107.1", "rate": 0.7, "background_rate": 0.03},   # RELA (NF-kB)
+           {"id": "MA0154.4", "rate": 0.6, "background_rate": 0.03}],  # EBF1
+    "ko": [{"id": "MA0099.3", "rate": 0.7, "background_rate": 0.03},   # FOS::JUN (AP-1)
+           {"id": "MA0139.1", "rate": 0.6, "background_rate": 0.03}],  # CTCF
 }
 CLASSES = ("wt", "ko")
 SLOT = 2000
