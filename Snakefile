@@ -17,6 +17,8 @@ include: "rules/windows.smk"
 include: "rules/train.smk"
 include: "rules/saliency.smk"
 include: "rules/motifs.smk"
+include: "rules/filters.smk"
+include: "rules/validation.smk"
 
 
 rule all:

@@ -67,5 +67,7 @@ def get_final_output():
             f"{OUTDIR}/{dataset}/evaluation/accuracy_curves.png",
             f"{OUTDIR}/{dataset}/saliency/saliency_maps.png",
             f"{OUTDIR}/{dataset}/motifs/saliency/tomtom.tsv",
+            f"{OUTDIR}/{dataset}/motifs/filters/tomtom.tsv",
+            f"{OUTDIR}/{dataset}/validation/wt_vs_ko.tsv",
         )
     ]

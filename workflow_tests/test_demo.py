@@ -283,3 +283,19 @@ def test_refuses_impossible_layouts(tmp_path):
     with pytest.raises(InputError, match="planted twice"):
         make_demo(tmp_path, **{**SMALL, "motifs": {"wt": [{"id": "MA0107.1", "rate": 0.5}],
                                                   "ko": [{"id": "MA0107.1", "rate": 0.5}]}})
+
+
+def test_exclusive_planting_puts_at_most_one_own_motif_per_peak(demo):
+    truth = pd.read_csv(demo / "truth.tsv", sep="\t")
+    sites = pd.read_csv(demo / "truth_sites.tsv", sep="\t")
+    own = sites.merge(truth[["motif_id", "class"]], on="motif_id", suffixes=("", "_motif"))
+    own = own[own["class"] == own["class_motif"]]
+    assert own.groupby("peak").size().max() == 1
+    assert own.groupby("class")["motif_id"].nunique().to_dict() == {"KO": 2, "WT": 2}
+
+
+def test_exclusive_rates_above_one_are_refused(tmp_path):
+    with pytest.raises(InputError, match="rates sum to more than 1"):
+        make_demo(tmp_path, **{**SMALL, "motifs": {"wt": [{"id": "MA0107.1", "rate": 0.6},
+                                                          {"id": "MA0154.4", "rate": 0.6}],
+                                                   "ko": [{"id": "MA0139.1", "rate": 0.5}]}})

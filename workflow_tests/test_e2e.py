@@ -62,3 +62,52 @@ def test_bad_peak_file_fails_with_one_line(tmp_path, tiny_genome):
     errors = [line for line in done.stderr.splitlines() if line.startswith("WTKO input error")]
     assert errors == [f"WTKO input error: {wt}:46: start 900 is not below end 100. Fix: BED intervals "
                       "are 0-based half-open with 0 <= start < end"]
+
+
+TINY = {
+    "outdir": "out",
+    "seeds": [1, 2],
+    "demo": {"seed": 3, "n_chromosomes": 20, "chromosome_length": 60_000, "peaks_per_class": 150},
+    "training": {"epochs": 2, "patience": 1, "batch_size": 32, "grad_accum": 1},
+    "filters": {"min_seeds": 1},
+    "datasets": {"demo": {"genome": "resources/demo/genome.fa",
+                          "peaks": {"wt": "resources/demo/wt.narrowPeak", "ko": "resources/demo/ko.narrowPeak"},
+                          "n_clusters": 3, "truth": "resources/demo/truth.tsv"}},
+}
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The whole default workflow (``rule all``) on a tiny demo, once for this module."""
+    workdir = tmp_path_factory.mktemp("tiny")
+    config = {**TINY, "demo": {**TINY["demo"], "markov_table": str(ROOT / "resources/markov_mm10_atac_order5.tsv")}}
+    run(workdir, config)
+    return workdir / "out" / "demo"
+
+
+def test_tiny_run_writes_every_documented_output(tiny_run):
+    for seed in (1, 2):
+        history = pd.read_csv(tiny_run / f"models/seed{seed}/history.tsv", sep="\t")
+        assert list(history.columns) == ["epoch", "train_loss", "train_acc", "val_loss", "val_acc",
+                                         "test_acc", "seconds"]
+        preds = pd.read_csv(tiny_run / f"evaluation/seed{seed}/predictions.tsv", sep="\t")
+        assert list(preds.columns) == ["name", "chrom", "label", "p_wt", "pred"]
+        assert set(preds["chrom"]) <= {"chr6", "chr7"}
+    metrics = pd.read_csv(tiny_run / "evaluation/metrics.tsv", sep="\t", dtype={"seed": str})
+    assert metrics["seed"].tolist() == ["1", "2", "mean", "sd"]
+    for stem in ("evaluation/confusion_matrix", "evaluation/accuracy_curves", "saliency/saliency_maps",
+                 "validation/known_barplot"):
+        assert (tiny_run / f"{stem}.png").stat().st_size > 0 and (tiny_run / f"{stem}.svg").exists()
+    tomtom = pd.read_csv(tiny_run / "motifs/saliency/tomtom.tsv", sep="\t")
+    assert list(tomtom.columns) == ["cluster", "query_id", "query_consensus", "target_id", "target_name",
+                                    "target_family", "p_value", "e_value", "q_value", "offset", "orientation"]
+    filters = pd.read_csv(tiny_run / "motifs/filters/tomtom.tsv", sep="\t")
+    assert list(filters.columns) == list(tomtom.columns)
+    kmers = pd.read_csv(tiny_run / "saliency/kmers.tsv", sep="\t")
+    assert len(kmers) == 3 * len(pd.read_csv(tiny_run / "evaluation/seed1/predictions.tsv", sep="\t"))
+    assert set(kmers["method"]) == {"saliency"} and kmers["kmer"].str.len().eq(20).all()
+    for cls in ("wt", "ko"):
+        head = (tiny_run / f"validation/{cls}/knownResults.txt").read_text().splitlines()[0]
+        assert head.startswith("Motif Name\tConsensus\tP-value\tLog P-value\tq-value (Benjamini)\t"
+                               "# of Target Sequences with Motif(of ")
+    assert (tiny_run / "motifs/saliency/table_clusters.md").read_text().startswith("| cluster |")

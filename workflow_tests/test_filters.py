@@ -158,3 +158,17 @@ def test_conv2d_layout_reads_like_conv1d():
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match=r"\(1, k\)"):
         weight_consensus(nn.Conv2d(4, 2, (2, 10)))
+
+
+def test_informative_drops_flat_and_empty_filters():
+    from wtko.filters import information, informative
+
+    sharp = Motif.from_counts("a", np.eye(4)[[0, 1, 2, 3, 0, 1]] * 20)
+    sharp.meta["n_sites"] = 20
+    flat = Motif.from_counts("b", np.full((6, 4), 5.0))
+    flat.meta["n_sites"] = 20
+    empty = Motif.from_counts("c", np.eye(4)[[0, 1, 2, 3, 0, 1]] * 20)
+    empty.meta["n_sites"] = 0
+    assert information(sharp.probs) == pytest.approx(2.0, abs=1e-6)
+    assert information(flat.probs) == pytest.approx(0.0, abs=1e-6)
+    assert [m.id for m in informative([sharp, flat, empty], 0.5)] == ["a"]

@@ -118,6 +118,21 @@ def filter_motifs(seed: int, conv: Conv, onehot, threshold_frac: float = 0.5,
             for j, (counts, cons) in enumerate(zip(pfms, weight_consensus(conv)))]
 
 
+def information(probs: np.ndarray) -> float:
+    """Mean information content (bits per position) of a probability matrix."""
+    p = np.clip(np.asarray(probs, dtype=float), 1e-9, 1.0)
+    return float(np.mean(2.0 + (p * np.log2(p)).sum(axis=1)))
+
+
+def informative(motifs: list[Motif], min_bits: float) -> list[Motif]:
+    """Filters with sites whose PFM carries at least ``min_bits`` per position.
+
+    Flat PFMs (untrained or dead filters) match each other under TOMTOM and
+    would otherwise "recur" across seeds without meaning anything.
+    """
+    return [m for m in motifs if m.meta.get("n_sites", m.nsites) > 0 and information(m.probs) >= min_bits]
+
+
 def _consensus_key(motif: Motif) -> str:
     """Weight consensus, strand-independent (the smaller of it and its reverse complement)."""
     cons = motif.meta.get("consensus", motif.consensus)

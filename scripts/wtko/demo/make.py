@@ -26,10 +26,10 @@ from . import markov
 from .planting import fetch_jaspar, pack_offsets, plant, sample_site
 
 DEFAULT_MOTIFS: dict[str, list[dict]] = {
-    "wt": [{"id": "MA0107.1", "rate": 0.7, "background_rate": 0.03},   # RELA (NF-kB)
-           {"id": "MA0154.4", "rate": 0.6, "background_rate": 0.03}],  # EBF1
-    "ko": [{"id": "MA0099.3", "rate": 0.7, "background_rate": 0.03},   # FOS::JUN (AP-1)
-           {"id": "MA0139.1", "rate": 0.6, "background_rate": 0.03}],  # CTCF
+    "wt": [{"id": "MA0107.1", "rate": 0.45, "background_rate": 0.03},   # RELA (NF-kB)
+           {"id": "MA0154.4", "rate": 0.45, "background_rate": 0.03}],  # EBF1
+    "ko": [{"id": "MA0099.3", "rate": 0.45, "background_rate": 0.03},   # FOS::JUN (AP-1)
+           {"id": "MA0139.1", "rate": 0.45, "background_rate": 0.03}],  # CTCF
 }
 CLASSES = ("wt", "ko")
 SLOT = 2000
@@ -174,14 +174,31 @@ def _soft_mask(length: int, rng: np.random.Generator) -> np.ndarray:
     return np.cumsum(change[:-1]) > 0
 
 
-def _plant_peak(peak: Peak, seq: np.ndarray, motifs: dict[str, list[Motif]],
-                specs: dict[str, list[dict]], rng: np.random.Generator) -> None:
-    """Carry each own-class motif with ``rate``, each other-class one with ``background_rate``."""
+def _carried(peak: Peak, motifs: dict[str, list[Motif]], specs: dict[str, list[dict]],
+             exclusive: bool, rng: np.random.Generator) -> list[Motif]:
+    """Own-class motifs with ``rate`` (at most one of them when ``exclusive``), others with ``background_rate``.
+
+    Exclusive planting makes every motif necessary to classify its class, so a
+    model cannot reach its best accuracy by learning only the strongest motif.
+    """
     carried = []
     for cls in CLASSES:
+        own = cls == peak.cls
+        if own and exclusive:
+            u, edges = rng.random(), np.cumsum([spec["rate"] for spec in specs[cls]])
+            pick = int(np.searchsorted(edges, u, side="right"))
+            carried += motifs[cls][pick:pick + 1]
+            continue
         for motif, spec in zip(motifs[cls], specs[cls]):
-            if rng.random() < (spec["rate"] if cls == peak.cls else spec["background_rate"]):
+            if rng.random() < (spec["rate"] if own else spec["background_rate"]):
                 carried.append(motif)
+    return carried
+
+
+def _plant_peak(peak: Peak, seq: np.ndarray, motifs: dict[str, list[Motif]],
+                specs: dict[str, list[dict]], exclusive: bool, rng: np.random.Generator) -> None:
+    """Plant the motifs :func:`_carried` picks within ``CORE`` bp of the summit, without overlaps."""
+    carried = _carried(peak, motifs, specs, exclusive, rng)
     sites = [sample_site(m, rng) for m in carried]
     offsets = pack_offsets([m.width for m in carried], 2 * CORE + 1, rng)
     for motif, (codes, strand), offset in zip(carried, sites, offsets):
@@ -235,8 +252,12 @@ def _write_truth(outdir: Path, peaks: list[Peak], names: list[str],
 def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
               chromosome_length: int = 400_000, peaks_per_class: int = 1200,
               markov_table: str | Path = "resources/markov_mm10_atac_order5.tsv",
-              jaspar_release: str = "JASPAR2022", motifs: dict | None = None) -> dict[str, int]:
+              jaspar_release: str = "JASPAR2022", motifs: dict | None = None,
+              exclusive: bool = True) -> dict[str, int]:
     """Write genome.fa, wt.narrowPeak, ko.narrowPeak, truth.tsv and truth_sites.tsv.
+
+    With ``exclusive`` a peak carries at most one motif of its own class (the
+    class's rates must then sum to at most 1).
 
     Chromosomes are chr1..chr{n-1} and chrX. Everything follows from ``seed``:
     the same arguments give byte-identical files. Returns counts for the log.
@@ -245,6 +266,10 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
         raise InputError("config demo.n_chromosomes", f"{n_chromosomes} is too few",
                          "use at least 10 so that chr6-chr9 exist for test and validation")
     specs = _fill_motif_defaults(motifs)
+    for cls in CLASSES:
+        if exclusive and sum(m["rate"] for m in specs[cls]) > 1:
+            raise InputError(f"config demo.motifs.{cls}", "rates sum to more than 1 with exclusive planting",
+                             "lower the rates or set demo.exclusive: false")
     matrices = {c: fetch_jaspar([m["id"] for m in specs[c]], jaspar_release) for c in CLASSES}
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -264,7 +289,7 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
         peak.name = f"{peak.cls}_peak_{counter[peak.cls]:0{digits}d}"
         _set_interval(peak, rng)
         if peak.kind != "unplaced":
-            _plant_peak(peak, seqs[peak.chrom], matrices, specs, rng)
+            _plant_peak(peak, seqs[peak.chrom], matrices, specs, exclusive, rng)
 
     _write_fasta(outdir / "genome.fa", names, seqs, masks)
     n_dup = _deliberate(peaks_per_class)
