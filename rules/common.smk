@@ -56,7 +56,8 @@ def peak_inputs(wildcards):
 
 
 def get_final_output():
-    return [
+    truth = [f"{OUTDIR}/{d}/motifs/recovery.tsv" for d in DATASETS if "truth" in config["datasets"][d]]
+    return truth + [
         path
         for dataset in DATASETS
         for path in (

@@ -45,3 +45,31 @@ rule saliency_motifs:
         runtime=120,
     script:
         "../scripts/saliency_motifs.py"
+
+
+rule recovery:
+    input:
+        truth=lambda wc: config["datasets"][wc.dataset]["truth"],
+        annotation=f"{OUTDIR}/motif_db/annotation.tsv",
+        saliency=f"{OUTDIR}/{{dataset}}/motifs/saliency/tomtom.tsv",
+        clusters=f"{OUTDIR}/{{dataset}}/motifs/saliency/clusters.tsv",
+        filters=f"{OUTDIR}/{{dataset}}/motifs/filters/tomtom.tsv",
+        recurrence=f"{OUTDIR}/{{dataset}}/motifs/filters/recurrence.tsv",
+        wt_vs_ko=f"{OUTDIR}/{{dataset}}/validation/wt_vs_ko.tsv",
+    output:
+        report(
+            f"{OUTDIR}/{{dataset}}/motifs/recovery.tsv",
+            caption="../report/recovery.rst",
+            category="Interpretation",
+        ),
+    params:
+        q=config["motif_comparison"]["report_q"],
+    log:
+        f"{OUTDIR}/logs/{{dataset}}/recovery.log",
+    conda:
+        "../envs/python.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/recovery.py"

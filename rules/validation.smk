@@ -10,6 +10,7 @@ rule known_motifs:
         known=f"{OUTDIR}/{{dataset}}/validation/{{cls}}/knownResults.txt",
     params:
         cfg=config["validation"],
+        database=Path(config["motif_comparison"]["database"]).name,
     wildcard_constraints:
         cls="wt|ko",
     threads: 2
@@ -44,6 +45,7 @@ rule wt_vs_ko:
         ),
     params:
         cfg=config["validation"],
+        database=Path(config["motif_comparison"]["database"]).name,
     log:
         f"{OUTDIR}/logs/{{dataset}}/wt_vs_ko.log",
     conda:

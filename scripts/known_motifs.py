@@ -32,7 +32,7 @@ else:
     background = enrichment.gc_matched_background(
         codes, snakemake.input.fasta, n_per_target=cfg["background_per_target"], seed=cfg["seed"],
         exclude=windows[["chrom", "start", "end"]])
-    motifs = read_meme(snakemake.input.db)
+    motifs = read_meme(snakemake.input.db, source=snakemake.params.database)
     table = enrichment.known_enrichment(motifs, codes, background, method=cfg["scan"], p=cfg["p"],
                                         frac=cfg["logodds_frac"])
     write_known_results(table, out, table.attrs["n_target_total"], table.attrs["n_background_total"])

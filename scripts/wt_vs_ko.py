@@ -16,7 +16,7 @@ windows = pd.read_csv(snakemake.input.windows, sep="\t")
 test = windows[windows["split"] == "test"]
 codes = {lab: validation.central(to_codes(test.loc[test["label"] == lab, "sequence"].tolist()), cfg["size"])
          for lab in (1, 0)}
-direct = enrichment.wt_vs_ko(read_meme(snakemake.input.db), codes[1], codes[0], method=cfg["scan"],
+direct = enrichment.wt_vs_ko(read_meme(snakemake.input.db, source=snakemake.params.database), codes[1], codes[0], method=cfg["scan"],
                              p=cfg["p"], frac=cfg["logodds_frac"])
 direct.to_csv(snakemake.output.direct, sep="\t", index=False)
 log.info("WT vs KO: %d motifs enriched in WT, %d in KO (q < 0.05)", (direct["direction"] == "WT").sum(),

@@ -1,0 +1,57 @@
+"""How well each motif route recovers a planted truth (the demo, or any simulated dataset).
+
+A planted motif counts as recovered by a route when one of the route's motifs
+matches it (TOMTOM q below a cut-off) or a JASPAR matrix of the same TF family;
+the direction is right when that motif speaks for the class the motif was
+planted in. Motifs matching no planted family at all are counted as spurious.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+RECOVERY_COLUMNS = ["route", "motif_id", "name", "class", "recovered", "best_query", "best_q",
+                    "query_class", "direction_right"]
+
+
+def _families(ids: pd.Series, annotation: pd.DataFrame) -> pd.Series:
+    return ids.map(annotation.drop_duplicates("id").set_index("id")["family"]).fillna("")
+
+
+def recover(route: str, truth: pd.DataFrame, matches: pd.DataFrame, query_class: dict[str, str],
+            annotation: pd.DataFrame, q: float = 0.05) -> tuple[pd.DataFrame, int]:
+    """Per planted motif: recovered?, by which query, and does that query point the planted way?
+
+    Args:
+        matches: TOMTOM table with query_id, target_id, q_value.
+        query_class: the class ('WT'/'KO') each query motif speaks for.
+    Returns:
+        The recovery table and the number of spurious query motifs.
+    """
+    good = matches[matches["q_value"] < q].copy()
+    good["family"] = _families(good["target_id"], annotation)
+    planted_family = dict(zip(truth["motif_id"], _families(truth["motif_id"], annotation)))
+    rows = []
+    for motif in truth.to_dict("records"):
+        family = planted_family[motif["motif_id"]]
+        hit = good[(good["target_id"] == motif["motif_id"]) | ((good["family"] == family) & (family != ""))]
+        hit = hit.sort_values("q_value")
+        row = {"route": route, "motif_id": motif["motif_id"], "name": motif["name"], "class": motif["class"],
+               "recovered": len(hit) > 0, "best_query": "", "best_q": float("nan"), "query_class": "",
+               "direction_right": False}
+        if len(hit):
+            # Prefer a recovering query that points the planted way, then the best q.
+            hit = hit.assign(right=hit["query_id"].map(query_class) == motif["class"])
+            best = hit.sort_values(["right", "q_value"], ascending=[False, True]).iloc[0]
+            row.update(best_query=best["query_id"], best_q=float(best["q_value"]),
+                       query_class=query_class.get(best["query_id"], ""), direction_right=bool(best["right"]))
+        rows.append(row)
+    planted = set(planted_family.values()) | set(truth["motif_id"])
+    explained = set(good.loc[good["target_id"].isin(planted) | good["family"].isin(planted), "query_id"])
+    spurious = len(set(good["query_id"]) - explained)
+    return pd.DataFrame(rows, columns=RECOVERY_COLUMNS), spurious
+
+
+def class_of_share(wt_share: float) -> str:
+    """The class a motif speaks for, from the share of its instances in WT sequences."""
+    return "WT" if wt_share > 0.5 else "KO"
