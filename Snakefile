@@ -19,6 +19,8 @@ include: "rules/saliency.smk"
 include: "rules/motifs.smk"
 include: "rules/filters.smk"
 include: "rules/validation.smk"
+include: "rules/baselines.smk"
+include: "rules/paper.smk"
 
 
 rule all:

@@ -10,6 +10,9 @@ rule train_model:
         predictions=f"{OUTDIR}/{{dataset}}/evaluation/seed{{seed}}/predictions.tsv",
     params:
         training=config["training"],
+        model=config["training"]["model"],
+        model_kwargs=config["baselines"].get(config["training"]["model"], {}),
+        shuffle=False,
     threads: config["training"]["threads"]
     resources:
         gpu=1,

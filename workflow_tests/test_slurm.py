@@ -4,7 +4,7 @@ Opt-in: runs only with WTKO_SLURM_TEST=1, as root, where apt-get (or an installe
 
     sudo WTKO_SLURM_TEST=1 .venv/bin/python -m pytest -m slurm -s workflow_tests/test_slurm.py
 
-It runs a tiny demo through sbatch with a copy of profiles/slurm (as the workflow profile; only the
+It runs a tiny demo through sbatch with a copy of profiles/slurm (`--profile`, as users do; only the
 partition and memory are fitted to the local node) and the same config locally with --cores 2, then
 proves: (1) every rule job went through sbatch and completed there, on the profile's partition;
 (2) the training jobs, and only they, asked the scheduler for a GPU; (3) both runs give the same results.
@@ -226,7 +226,7 @@ def runs(cluster, request, tmp_path_factory):
     profile = fitted_profile(base / "profile")
 
     before = set(jobcomp_records())
-    out, slurm_s = snakemake(slurm_dir, ["--workflow-profile", str(base / "profile"), target],
+    out, slurm_s = snakemake(slurm_dir, ["--profile", str(base / "profile"), target],
                              RUN_TIMEOUT)
     say(request, f"SLURM run {slurm_s:.1f}s ({target})")
     _, local_s = snakemake(local_dir, ["--cores", "2", target], RUN_TIMEOUT)
