@@ -111,3 +111,64 @@ def test_tiny_run_writes_every_documented_output(tiny_run):
         assert head.startswith("Motif Name\tConsensus\tP-value\tLog P-value\tq-value (Benjamini)\t"
                                "# of Target Sequences with Motif(of ")
     assert (tiny_run / "motifs/saliency/table_clusters.md").read_text().startswith("| cluster |")
+
+
+def test_two_runs_give_byte_identical_tables(tiny_run, tmp_path):
+    """Same config twice: every table and figure identical; only history's `seconds` (wall time) differs."""
+    config = {**TINY, "demo": {**TINY["demo"], "markov_table": str(ROOT / "resources/markov_mm10_atac_order5.tsv")}}
+    run(tmp_path, config)
+    again = tmp_path / "out" / "demo"
+    files = sorted(p.relative_to(tiny_run) for p in tiny_run.rglob("*")
+                   if p.is_file() and p.suffix in {".tsv", ".md", ".svg", ".meme", ".txt", ".gz", ".npz"})
+    assert len(files) > 30
+    different = []
+    for rel in files:
+        a, b = (tiny_run / rel), (again / rel)
+        if rel.name == "history.tsv":
+            same = pd.read_csv(a, sep="\t").drop(columns="seconds").equals(pd.read_csv(b, sep="\t").drop(columns="seconds"))
+        elif rel.suffix == ".npz":
+            import numpy as np
+
+            with np.load(a) as x, np.load(b) as y:
+                same = all(np.array_equal(x[k], y[k]) for k in x.files)
+        else:
+            same = a.read_bytes() == b.read_bytes()
+        if not same:
+            different.append(str(rel))
+    assert not different, different
+
+
+def test_killed_training_resumes_to_identical_results(tmp_path):
+    """SIGKILL the whole run in mid-training, rerun, and get the uninterrupted run's metrics."""
+    import os
+    import signal
+    import time
+
+    config = {**TINY, "seeds": [1], "training": {**TINY["training"], "epochs": 40, "patience": 40},
+              "demo": {**TINY["demo"], "markov_table": str(ROOT / "resources/markov_mm10_atac_order5.tsv")}}
+    target = "out/demo/evaluation/metrics.tsv"
+    straight = tmp_path / "straight"
+    straight.mkdir()
+    run(straight, config, target)
+    killed = tmp_path / "killed"
+    killed.mkdir()
+    (killed / "config.yaml").write_text(yaml.safe_dump(config))
+    cmd = [*SNAKEMAKE, "--directory", str(killed), "--configfile", str(killed / "config.yaml"), "--cores", "2", target]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    state = killed / "out/demo/models/seed1/train_state.pt"
+    log = killed / "out/logs/demo/train/seed1.log"
+    deadline = time.time() + 600
+    while time.time() < deadline and not (state.exists() and "epoch 3/40" in log.read_text()):
+        assert proc.poll() is None, "the run ended before it could be killed"
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert state.exists() and not (killed / "out/demo/evaluation/metrics.tsv").exists()
+    run(killed, config, "--unlock")  # a SIGKILLed Snakemake leaves its lock behind
+    run(killed, config, target)
+    assert "resuming" in log.read_text().lower()
+    assert (killed / target).read_bytes() == (straight / target).read_bytes()
+    a = pd.read_csv(straight / "out/demo/models/seed1/history.tsv", sep="\t").drop(columns="seconds")
+    b = pd.read_csv(killed / "out/demo/models/seed1/history.tsv", sep="\t").drop(columns="seconds")
+    pd.testing.assert_frame_equal(a, b)
+    assert not state.exists()

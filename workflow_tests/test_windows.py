@@ -149,3 +149,23 @@ def test_prepare_genome_handles_gzip_and_bgzip(tmp_path, tiny_genome):
     pysam.tabix_compress(str(tiny_genome), str(bgz))
     assert genome.prepare_genome(bgz, tmp_path / "out2.fa") == plain
     assert (tmp_path / "out2.fa").read_text() == tiny_genome.read_text()
+
+
+@pytest.mark.skipif(shutil.which("bedtools") is None, reason="bedtools not on PATH")
+def test_bedtools_equals_pyfaidx_on_the_demo(tmp_path):
+    """Acceptance: both sequence engines cut identical windows from a (small) demo genome."""
+    from conftest import ROOT
+    from wtko.demo.make import make_demo
+
+    make_demo(tmp_path / "demo", seed=5, n_chromosomes=20, chromosome_length=60_000, peaks_per_class=200,
+              markov_table=ROOT / "resources/markov_mm10_atac_order5.tsv")
+    fasta = tmp_path / "genome.fa"
+    genome.prepare_genome(tmp_path / "demo/genome.fa", fasta)
+    cfg = dataset_cfg(tmp_path / "demo/wt.narrowPeak", tmp_path / "demo/ko.narrowPeak")
+    peaks = dataset.load_peaks(cfg["peaks"], None, None, LOG)
+    a = dataset.build_dataset(peaks.copy(), fasta, cfg, "datasets.t", LOG, workdir=tmp_path)
+    b = dataset.build_dataset(peaks.copy(), fasta, {**cfg, "sequence_engine": "bedtools"}, "datasets.t", LOG,
+                              workdir=tmp_path)
+    assert len(a.windows) > 300 and a.windows["sequence"].str.contains("[acgt]").sum() == 0
+    pd.testing.assert_frame_equal(a.windows, b.windows)
+    assert (a.codes == b.codes).all()

@@ -46,4 +46,4 @@ def match_table(matches: pd.DataFrame, queries: pd.DataFrame, report_q: float, t
         row["family"] = "; ".join(dict.fromkeys(f for f in hits["target_family"] if f))
         row["best q"] = float(hits["q_value"].min()) if len(hits) else float("nan")
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*queries.columns, "matched TFs", "family", "best q"])

@@ -9,6 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+# Reproducible SVGs: fixed element ids and no creation date, so reruns differ in nothing.
+matplotlib.rcParams["svg.hashsalt"] = "wtko"
+_METADATA = {".png": {}, ".svg": {"Date": None}}
+
 
 def save_figure(fig: plt.Figure, stem: str | Path, dpi: int = 150) -> list[Path]:
     """Save ``fig`` to ``<stem>.png`` and ``<stem>.svg``, close it, return both paths."""
@@ -16,6 +20,6 @@ def save_figure(fig: plt.Figure, stem: str | Path, dpi: int = 150) -> list[Path]
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_name(stem.name + ext) for ext in (".png", ".svg")]
     for path in paths:
-        fig.savefig(path, dpi=dpi)
+        fig.savefig(path, dpi=dpi, metadata=_METADATA[path.suffix])
     plt.close(fig)
     return paths
