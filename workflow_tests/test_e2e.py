@@ -172,3 +172,15 @@ def test_killed_training_resumes_to_identical_results(tmp_path):
     b = pd.read_csv(killed / "out/demo/models/seed1/history.tsv", sep="\t").drop(columns="seconds")
     pd.testing.assert_frame_equal(a, b)
     assert not state.exists()
+
+
+def test_paper_configs_resolve(tmp_path):
+    """RelA's config plans downloads of the GEO matrix and mm10; LSD1's names the files to supply."""
+    rela = subprocess.run([*SNAKEMAKE, "--directory", str(tmp_path), "--configfile", str(ROOT / "config/GSE107075.yaml"),
+                           "-n", "all", "paper"], capture_output=True, text=True)
+    assert rela.returncode == 0, rela.stderr[-2000:]
+    assert "resources/downloads/GSE107075/counts/GSE107075_Relamatrix.bgcorrected.deseqnorm_anno.txt.gz" in rela.stdout
+    assert "resources/downloads/GSE107075/genome/mm10.fa.gz" in rela.stdout
+    lsd1 = subprocess.run([*SNAKEMAKE, "--directory", str(tmp_path), "--configfile", str(ROOT / "config/GSE119222.yaml"),
+                           "-n"], capture_output=True, text=True)
+    assert lsd1.returncode != 0 and "resources/GSE119222/wt.narrowPeak" in lsd1.stdout + lsd1.stderr
