@@ -134,3 +134,10 @@ def test_target_db_and_export(tmp_path, fixtures_dir):
         load_target_db("JASPAR2099")
     with pytest.raises(InputError, match="not found"):
         load_target_db(str(tmp_path / "missing.meme"))
+
+
+def test_load_target_db_reads_a_homer_library(fixtures_dir):
+    from wtko.motifs.jaspar import load_target_db
+
+    motifs = load_target_db(str(fixtures_dir / "homer/homerMotifs.all.motifs_findMotifsGenome_tair10_SOB3.motifs"))
+    assert len(motifs) == 25 and motifs[0].width == 8

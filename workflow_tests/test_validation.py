@@ -5,15 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wtko.validation import central, central_intervals, known_table
+from wtko.validation import central, known_table
 
 
 def test_central_takes_the_middle_bases():
     codes = np.arange(10, dtype=np.uint8)[None, :] % 5
     assert central(codes, 4).tolist() == [[3, 4, 0, 1]]
     assert central(codes, 20).shape == (1, 10)
-    iv = central_intervals(pd.DataFrame({"chrom": ["c"], "start": [100], "end": [700]}), 200)
-    assert (iv["start"].iloc[0], iv["end"].iloc[0]) == (300, 500)
 
 
 def known(names, pct):

@@ -19,15 +19,6 @@ def central(codes: np.ndarray, size: int) -> np.ndarray:
     return codes[:, start:start + size]
 
 
-def central_intervals(windows: pd.DataFrame, size: int) -> pd.DataFrame:
-    """Window coordinates shrunk to the central ``size`` bp (for a HOMER peak file)."""
-    out = windows.copy()
-    start = out["start"] + np.maximum(out["end"] - out["start"] - size, 0) // 2
-    out["end"] = np.minimum(start + size, out["end"])
-    out["start"] = start
-    return out
-
-
 def known_table(wt: pd.DataFrame, ko: pd.DataFrame, top: int) -> pd.DataFrame:
     """Tables 11-12: motif, consensus, % targets WT and KO, p WT and KO, for the top motifs.
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from .homer_io import read_homer_motifs
 from .meme_format import read_meme, write_meme
 from .records import ALPHABET, Motif
 
@@ -75,13 +76,16 @@ def jaspar_annotation(motifs: list[Motif]) -> pd.DataFrame:
 
 def load_target_db(spec: str, collection: str = "CORE",
                    tax_group: str = "vertebrates") -> list[Motif]:
-    """Target motifs from a JASPAR release name ('JASPAR2022') or a MEME file path."""
+    """Target motifs from a JASPAR release name ('JASPAR2022'), a MEME file or a HOMER .motif(s) library."""
     if spec.upper().startswith("JASPAR") and not Path(spec).exists():
         return jaspar_motifs(spec, collection, tax_group)
     if not Path(spec).is_file():
         raise InputError(spec, "target motif database not found",
                          f"give a MEME-format file or a release name ({', '.join(_releases())})")
-    motifs = read_meme(spec, source=Path(spec).name)
+    if Path(spec).suffix in (".motif", ".motifs"):
+        motifs = read_homer_motifs(spec)
+    else:
+        motifs = read_meme(spec, source=Path(spec).name)
     if not motifs:
         raise InputError(spec, "no MOTIF entries in the target database",
                          "give a MEME-format motif file")
