@@ -199,7 +199,7 @@ def test_rule_scripts_write_the_promised_outputs(tmp_path):
             input=[str(tmp_path / "encoded.npz")],
             output=SimpleNamespace(model=str(out / "model.pt"), history=str(out / "history.tsv"),
                                    predictions=str(out / "predictions.tsv")),
-            params=SimpleNamespace(training=cfg()), threads=1,
+            params=SimpleNamespace(training=cfg(), model="wtko_cnn", model_kwargs={}, shuffle=False), threads=1,
             wildcards=SimpleNamespace(dataset="toy", seed=str(seed)), log=[str(out / "train.log")])
         runpy.run_path(str(SCRIPTS / "train_model.py"), init_globals={"snakemake": sm})
         model, ckpt = load_model(out / "model.pt")
