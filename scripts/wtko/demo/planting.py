@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..errors import InputError
+from ..motifs.jaspar import record_motif
 from ..motifs.records import Motif
 
 
@@ -32,9 +33,8 @@ def fetch_jaspar(ids: Iterable[str], release: str) -> list[Motif]:
         if record is None:
             raise InputError("config demo.motifs", f"JASPAR matrix '{motif_id}' is not in {release}",
                              "use an ID with its version from jaspar.elixir.no, e.g. MA0107.1")
-        counts = np.array([record.counts[b] for b in "ACGT"]).T
-        motifs.append(Motif.from_counts(motif_id, counts, name=record.name, source=release,
-                                        meta={"family": "; ".join(record.tf_family or [])}))
+        # No pseudocount: sites are sampled from the matrix as JASPAR gives it.
+        motifs.append(record_motif(record, release, pseudocount=0.0))
     return motifs
 
 

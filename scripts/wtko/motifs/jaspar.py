@@ -34,6 +34,15 @@ def _releases() -> list[str]:
     return list(jaspar_releases)
 
 
+def record_motif(record, release: str, pseudocount: float = PSEUDOCOUNT) -> Motif:
+    """A pyjaspar record as a :class:`Motif`, with name, family and class in ``meta``."""
+    counts = np.array([record.counts[b] for b in ALPHABET], dtype=float).T
+    return Motif.from_counts(record.matrix_id, counts, pseudocount=pseudocount, name=record.name,
+                             source=release, meta={"name": record.name,
+                                                   "family": _join(record.tf_family, record.name),
+                                                   "class": _join(record.tf_class, record.name)})
+
+
 def jaspar_motifs(release: str = "JASPAR2022", collection: str = "CORE",
                   tax_group: str = "vertebrates") -> list[Motif]:
     """Latest-version motifs of a JASPAR release, with counts and annotation.
@@ -46,13 +55,7 @@ def jaspar_motifs(release: str = "JASPAR2022", collection: str = "CORE",
         raise InputError(release, "unknown JASPAR release",
                          f"use one of {', '.join(_releases())} or a MEME file path")
     db = jaspardb(release=release)
-    motifs = []
-    for jm in db.fetch_motifs(collection=collection, tax_group=tax_group):
-        counts = np.array([jm.counts[b] for b in ALPHABET], dtype=float).T
-        motifs.append(Motif.from_counts(
-            jm.matrix_id, counts, pseudocount=PSEUDOCOUNT, name=jm.name, source=release,
-            meta={"name": jm.name, "family": _join(jm.tf_family, jm.name),
-                  "class": _join(jm.tf_class, jm.name)}))
+    motifs = [record_motif(jm, release) for jm in db.fetch_motifs(collection=collection, tax_group=tax_group)]
     if not motifs:
         raise InputError(release, f"no motifs for collection={collection} tax_group={tax_group}",
                          "check the collection (CORE, UNVALIDATED) and tax group spelling")
