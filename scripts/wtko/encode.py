@@ -41,3 +41,11 @@ def one_hot(codes: np.ndarray, dtype=np.float32) -> np.ndarray:
     """(N, L) codes -> (N, 4, L) one-hot; N positions are all zeros."""
     eye = np.vstack([np.eye(4, dtype=dtype), np.zeros((1, 4), dtype=dtype)])
     return np.ascontiguousarray(eye[codes].transpose(0, 2, 1))
+
+
+_COMPLEMENT = np.array([3, 2, 1, 0, N_CODE], dtype=np.uint8)
+
+
+def reverse_complement(codes: np.ndarray) -> np.ndarray:
+    """(N, L) codes -> their reverse complements (N stays N)."""
+    return np.ascontiguousarray(_COMPLEMENT[codes][:, ::-1])

@@ -39,6 +39,7 @@ import torch
 from torch import nn
 
 from .data import one_hot_batch, subset
+from .encode import reverse_complement
 from .errors import InputError
 
 HISTORY_COLUMNS = ["epoch", "train_loss", "train_acc", "val_loss", "val_acc", "test_acc", "seconds"]
@@ -185,7 +186,7 @@ def train(model: nn.Module, data: dict[str, np.ndarray], cfg: dict[str, Any], se
             ``seed`` too.
         data: ``load_encoded`` output with train, val and test rows.
         cfg: the config's ``training`` section (epochs, patience, batch_size,
-            grad_accum, lr, weight_decay, amp, threads).
+            grad_accum, lr, weight_decay, reverse_complement, amp, threads).
         seed: seeds shuffling, dropout and resumption identity.
         device: from ``resolve_device``.
         log: receives one progress line per epoch.
@@ -200,6 +201,11 @@ def train(model: nn.Module, data: dict[str, np.ndarray], cfg: dict[str, Any], se
     seed_everything(seed, device)
     model.to(device)
     train_x, train_y = _tensors(data, "train")
+    if cfg.get("reverse_complement", False):
+        # A TF binds both strands, so a window and its reverse complement carry the same label:
+        # twice the training data for free, and a model that must learn each motif both ways.
+        train_x = torch.cat([train_x, torch.from_numpy(reverse_complement(train_x.numpy()))])
+        train_y = torch.cat([train_y, train_y])
     val_x, val_y = _tensors(data, "val")
     test_x, test_y = _tensors(data, "test")
     if len(train_x) == 0 or len(val_x) == 0:
@@ -212,7 +218,8 @@ def train(model: nn.Module, data: dict[str, np.ndarray], cfg: dict[str, Any], se
     path = Path(checkpoint_path) if checkpoint_path is not None else None
     identity = {"seed": seed, "model_config": dict(getattr(model, "config", {})),
                 "n_train": len(train_x), "n_val": len(val_x), "device": device.type,
-                **{k: cfg[k] for k in ("batch_size", "grad_accum", "lr", "weight_decay")}}
+                **{k: cfg[k] for k in ("batch_size", "grad_accum", "lr", "weight_decay")},
+                "reverse_complement": bool(cfg.get("reverse_complement", False))}
 
     state = _resume(path, identity, log)
     if state is not None:

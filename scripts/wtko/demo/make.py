@@ -23,12 +23,12 @@ from ..encode import N_CODE
 from ..errors import InputError
 from ..motifs.records import Motif
 from . import markov
-from .planting import fetch_jaspar, pack_offsets, plant, sample_site
+from .planting import SitePool, fetch_jaspar, pack_offsets, plant
 
 DEFAULT_MOTIFS: dict[str, list[dict]] = {
     "wt": [{"id": "MA0107.1", "rate": 0.45, "background_rate": 0.03},   # RELA (NF-kB)
            {"id": "MA0154.4", "rate": 0.45, "background_rate": 0.03}],  # EBF1
-    "ko": [{"id": "MA0099.3", "rate": 0.45, "background_rate": 0.03},   # FOS::JUN (AP-1)
+    "ko": [{"id": "MA0080.5", "rate": 0.45, "background_rate": 0.03},   # SPI1 (PU.1)
            {"id": "MA0139.1", "rate": 0.45, "background_rate": 0.03}],  # CTCF
 }
 CLASSES = ("wt", "ko")
@@ -196,10 +196,11 @@ def _carried(peak: Peak, motifs: dict[str, list[Motif]], specs: dict[str, list[d
 
 
 def _plant_peak(peak: Peak, seq: np.ndarray, motifs: dict[str, list[Motif]],
-                specs: dict[str, list[dict]], exclusive: bool, rng: np.random.Generator) -> None:
+                specs: dict[str, list[dict]], exclusive: bool, rng: np.random.Generator,
+                pools: dict[str, SitePool]) -> None:
     """Plant the motifs :func:`_carried` picks within ``CORE`` bp of the summit, without overlaps."""
     carried = _carried(peak, motifs, specs, exclusive, rng)
-    sites = [sample_site(m, rng) for m in carried]
+    sites = [pools[m.id].draw() for m in carried]
     offsets = pack_offsets([m.width for m in carried], 2 * CORE + 1, rng)
     for motif, (codes, strand), offset in zip(carried, sites, offsets):
         position = peak.summit - CORE + offset
@@ -253,11 +254,12 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
               chromosome_length: int = 400_000, peaks_per_class: int = 1200,
               markov_table: str | Path = "resources/markov_mm10_atac_order5.tsv",
               jaspar_release: str = "JASPAR2022", motifs: dict | None = None,
-              exclusive: bool = True) -> dict[str, int]:
+              exclusive: bool = True, min_site_p: float | None = 1e-4) -> dict[str, int]:
     """Write genome.fa, wt.narrowPeak, ko.narrowPeak, truth.tsv and truth_sites.tsv.
 
     With ``exclusive`` a peak carries at most one motif of its own class (the
-    class's rates must then sum to at most 1).
+    class's rates must then sum to at most 1). With ``min_site_p`` every
+    planted site is one FIMO calls at that p-value (see :class:`SitePool`).
 
     Chromosomes are chr1..chr{n-1} and chrX. Everything follows from ``seed``:
     the same arguments give byte-identical files. Returns counts for the log.
@@ -276,6 +278,7 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
     rng = np.random.default_rng(seed)
     names = [f"chr{i}" for i in range(1, n_chromosomes)] + ["chrX"]
 
+    pools = {m.id: SitePool(m, rng, min_site_p) for c in CLASSES for m in matrices[c]}
     seqs = markov.sample(markov.load(markov_table), [chromosome_length] * n_chromosomes, rng)
     masks = [_soft_mask(chromosome_length, rng) for _ in names]
     peaks, n_runs = _layout(n_chromosomes, chromosome_length, peaks_per_class, rng)
@@ -289,7 +292,7 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
         peak.name = f"{peak.cls}_peak_{counter[peak.cls]:0{digits}d}"
         _set_interval(peak, rng)
         if peak.kind != "unplaced":
-            _plant_peak(peak, seqs[peak.chrom], matrices, specs, exclusive, rng)
+            _plant_peak(peak, seqs[peak.chrom], matrices, specs, exclusive, rng, pools)
 
     _write_fasta(outdir / "genome.fa", names, seqs, masks)
     n_dup = _deliberate(peaks_per_class)
@@ -302,4 +305,5 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
     kinds = pd.Series([p.kind for p in peaks if p.kind != "normal"]).value_counts().sort_index()
     return {"chromosomes": n_chromosomes, "bases": n_chromosomes * chromosome_length,
             "wt_peaks": counter["wt"], "ko_peaks": counter["ko"], "sites": n_sites,
-            "duplicated_lines": 2 * n_dup, **{f"{k}_peaks": int(v) for k, v in kinds.items()}}
+            "duplicated_lines": 2 * n_dup, **{f"{k}_peaks": int(v) for k, v in kinds.items()},
+            **{f"{mid}_sites_sampled": pool.drawn for mid, pool in pools.items()}}

@@ -47,6 +47,45 @@ def sample_site(motif: Motif, rng: np.random.Generator) -> tuple[np.ndarray, str
     return (3 - codes[::-1]).astype(np.uint8), "-"
 
 
+class SitePool:
+    """Sites of one motif, sampled from its matrix in batches and optionally screened by FIMO.
+
+    With ``max_p`` only sampled sites that memelite's FIMO calls at p <
+    ``max_p`` (on either strand, as the built-in known-motif scan does) are
+    kept. A sampled site of a low-information matrix is often weaker than any
+    scanner's cut-off (an EBF1 site drawn from MA0154.4 scores p ~ 1e-3 on
+    average); screening makes "planted" mean "a site by FIMO's standard", so
+    the planted rate is what a known-motif test can recover. Draws are
+    deterministic for a given ``rng``.
+    """
+
+    def __init__(self, motif: Motif, rng: np.random.Generator, max_p: float | None = None,
+                 batch: int = 256):
+        self.motif, self.rng, self.max_p, self.batch = motif, rng, max_p, batch
+        self._sites: list[tuple[np.ndarray, str]] = []
+        self.drawn = 0
+
+    def _refill(self) -> None:
+        candidates = [sample_site(self.motif, self.rng) for _ in range(self.batch)]
+        self.drawn += len(candidates)
+        if self.max_p is not None:
+            from ..enrichment import scan_hits
+
+            codes = np.stack([site for site, _ in candidates])
+            keep = scan_hits([self.motif], codes, "fimo", p=self.max_p)[0]
+            if not keep.any() and self.drawn >= 100 * self.batch:
+                raise InputError("config demo.min_site_p", f"no site of {self.motif.id} sampled from its "
+                                 f"matrix reaches p < {self.max_p}", "raise demo.min_site_p or use another matrix")
+            candidates = [c for c, k in zip(candidates, keep) if k]
+        self._sites.extend(reversed(candidates))
+
+    def draw(self) -> tuple[np.ndarray, str]:
+        """The next site as uint8 codes and its strand."""
+        while not self._sites:
+            self._refill()
+        return self._sites.pop()
+
+
 def plant(seq: np.ndarray, site: np.ndarray, offset: int) -> None:
     """Overwrite ``seq[offset:offset + len(site)]`` in place."""
     if offset < 0 or offset + len(site) > len(seq):
