@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 import torch
+from tangermeme.deep_lift_shap import BilinearOp
 from torch import nn
 
 from wtko.data import one_hot_batch
 from wtko.errors import InputError
-from wtko.models import (MODELS, WTKOCNN, FastDropout, WeightedSum, build_model, load_model,
-                         save_model)
+from wtko.models import MODELS, WTKOCNN, FastDropout, build_model, load_model, save_model
 
 
 def _batch(n: int = 3, length: int = 600) -> torch.Tensor:
@@ -49,7 +49,7 @@ def test_accepts_contiguous_input():
 def test_every_nonlinearity_is_a_module_used_once():
     model = build_model("wtko_cnn").eval()
     calls: dict[str, int] = {}
-    kinds = (nn.ReLU, nn.Softmax, nn.MaxPool2d, WeightedSum)
+    kinds = (nn.ReLU, nn.Softmax, nn.MaxPool2d, BilinearOp)
     for name, module in model.named_modules():
         if isinstance(module, kinds):
             module.register_forward_hook(lambda m, i, o, name=name: calls.__setitem__(
@@ -59,9 +59,12 @@ def test_every_nonlinearity_is_a_module_used_once():
     assert all(count == 1 for count in calls.values())
 
 
-def test_weighted_sum_is_the_attention_product():
+def test_attention_product_is_a_bilinear_op_computing_the_weighted_sum():
+    model = build_model("wtko_cnn")
+    assert isinstance(model.weighted_sum, BilinearOp)
     feats, weights = torch.randn(2, 5, 7), torch.softmax(torch.randn(2, 7, 1), dim=1)
-    torch.testing.assert_close(WeightedSum()(feats, weights), (feats * weights.transpose(1, 2)).sum(-1))
+    torch.testing.assert_close(model.weighted_sum(feats, weights).squeeze(2),
+                               (feats * weights.transpose(1, 2)).sum(-1))
 
 
 def test_fast_dropout_rate_scale_layout_and_eval_identity():

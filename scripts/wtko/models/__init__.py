@@ -16,14 +16,14 @@ from torch import nn
 
 from ..errors import InputError
 from .baselines import CNN4, CNNLSTM, CNNTransformer, SeqTransformer
-from .layers import FastDropout, WeightedSum
+from .layers import FastDropout
 from .wtko_cnn import WTKOCNN
 
 MODELS: dict[str, type[nn.Module]] = {"wtko_cnn": WTKOCNN, "cnn4": CNN4, "cnn_lstm": CNNLSTM,
                                       "transformer": SeqTransformer,
                                       "cnn_transformer": CNNTransformer}
 
-__all__ = ["MODELS", "WTKOCNN", "FastDropout", "WeightedSum", "build_model", "save_model", "load_model"]
+__all__ = ["MODELS", "WTKOCNN", "FastDropout", "build_model", "save_model", "load_model"]
 
 
 def build_model(name: str, **kwargs: Any) -> nn.Module:

@@ -1,21 +1,9 @@
-"""Layers shared by the models: the attention product and a cheaper dropout."""
+"""Layers shared by the models: a cheaper dropout."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-
-
-class WeightedSum(nn.Module):
-    """Attention pooling product: sum over positions of features x weights.
-
-    A module of its own so attribution methods (tangermeme's ``BilinearOp``,
-    captum) see the bilinear product. ``features`` is (N, C, L), ``weights``
-    (N, L, 1); returns (N, C).
-    """
-
-    def forward(self, features: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-        return torch.bmm(features, weights).squeeze(2)
 
 
 class FastDropout(nn.Dropout):

@@ -1,9 +1,11 @@
 """WTKO-CNN: two convolution blocks and attention pooling over positions.
 
 Every nonlinearity and the attention product is its own module, used once, so
-DeepLIFT/SHAP implementations (captum, tangermeme's ``BilinearOp``) can attach
-a rule to each operation; a functional ``torch.softmax`` or an inline product
-would silently break the attributions.
+DeepLIFT/SHAP implementations can attach a rule to each operation; a functional
+``torch.softmax`` or an inline product would silently break the attributions.
+The attention product is tangermeme's ``BilinearOp`` (a plain matmul that
+carries tangermeme's DeepLIFT midpoint rule); it has no parameters, so
+checkpoints saved before it was used still load.
 
 The convolutions along the sequence run as (1, k) 2-D convolutions on a
 channels-last (N, C, 1, L) view: the same arithmetic as ``Conv1d``, but
@@ -15,9 +17,10 @@ path. Inputs and outputs stay in the (N, 4, L) convention. Dropout is
 from __future__ import annotations
 
 import torch
+from tangermeme.deep_lift_shap import BilinearOp
 from torch import nn
 
-from .layers import FastDropout, WeightedSum
+from .layers import FastDropout
 
 
 class WTKOCNN(nn.Module):
@@ -47,7 +50,7 @@ class WTKOCNN(nn.Module):
         self.drop2 = FastDropout(dropout)
         self.score = nn.Linear(filters2, 1)
         self.softmax = nn.Softmax(dim=1)
-        self.weighted_sum = WeightedSum()
+        self.weighted_sum = BilinearOp()  # matmul (N, C, L') @ (N, L', 1); squeezed in forward
         self.fc1 = nn.Linear(filters2, hidden)
         self.relu3 = nn.ReLU()
         self.fc2 = nn.Linear(hidden, n_classes)
@@ -63,5 +66,5 @@ class WTKOCNN(nn.Module):
         """Logits (N, n_classes); with ``return_attention`` also the (N, L') weights."""
         feats = self.features(x)
         weights = self.softmax(self.score(feats.transpose(1, 2)))
-        logits = self.fc2(self.relu3(self.fc1(self.weighted_sum(feats, weights))))
+        logits = self.fc2(self.relu3(self.fc1(self.weighted_sum(feats, weights).squeeze(2))))
         return (logits, weights.squeeze(2)) if return_attention else logits
