@@ -55,8 +55,31 @@ def peak_inputs(wildcards):
     return {"wt": source(wildcards.dataset, "wt"), "ko": source(wildcards.dataset, "ko")}
 
 
+def kmer_profiles(wildcards):
+    """The profiles the saliency k-mer route reads: the paper's saliency, or any attribution method."""
+    method = config["attribution"]["method"]
+    if method == "saliency":
+        return f"{OUTDIR}/{wildcards.dataset}/saliency/saliency.npz"
+    return f"{OUTDIR}/{wildcards.dataset}/attributions/{method}.npz"
+
+
+def route_inputs(wildcards):
+    """Each motif route's TOMTOM table and the table that says which class each of its motifs speaks for."""
+    base = f"{OUTDIR}/{wildcards.dataset}"
+    return {
+        "saliency": f"{base}/motifs/saliency/tomtom.tsv",
+        "clusters": f"{base}/motifs/saliency/clusters.tsv",
+        "filters": f"{base}/motifs/filters/tomtom.tsv",
+        "recurrence": f"{base}/motifs/filters/recurrence.tsv",
+        "wt_vs_ko": f"{base}/validation/wt_vs_ko.tsv",
+        "modisco": f"{base}/motifs/modisco/tomtom.tsv",
+        "modisco_patterns": f"{base}/motifs/modisco/patterns.tsv",
+    }
+
+
 def get_final_output():
-    truth = [f"{OUTDIR}/{d}/motifs/recovery.tsv" for d in DATASETS if "truth" in config["datasets"][d]]
+    truth = [f"{OUTDIR}/{d}/motifs/{name}.tsv" for d in DATASETS if "truth" in config["datasets"][d]
+             for name in ("recovery", "routes")]
     return truth + [
         path
         for dataset in DATASETS
@@ -70,5 +93,6 @@ def get_final_output():
             f"{OUTDIR}/{dataset}/motifs/saliency/tomtom.tsv",
             f"{OUTDIR}/{dataset}/motifs/filters/tomtom.tsv",
             f"{OUTDIR}/{dataset}/validation/wt_vs_ko.tsv",
+            f"{OUTDIR}/{dataset}/motifs/modisco/tomtom.tsv",
         )
     ]

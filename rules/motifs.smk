@@ -49,17 +49,18 @@ rule saliency_motifs:
 
 rule recovery:
     input:
+        unpack(route_inputs),
         truth=lambda wc: config["datasets"][wc.dataset]["truth"],
         annotation=f"{OUTDIR}/motif_db/annotation.tsv",
-        saliency=f"{OUTDIR}/{{dataset}}/motifs/saliency/tomtom.tsv",
-        clusters=f"{OUTDIR}/{{dataset}}/motifs/saliency/clusters.tsv",
-        filters=f"{OUTDIR}/{{dataset}}/motifs/filters/tomtom.tsv",
-        recurrence=f"{OUTDIR}/{{dataset}}/motifs/filters/recurrence.tsv",
-        wt_vs_ko=f"{OUTDIR}/{{dataset}}/validation/wt_vs_ko.tsv",
     output:
-        report(
+        recovery=report(
             f"{OUTDIR}/{{dataset}}/motifs/recovery.tsv",
             caption="../report/recovery.rst",
+            category="Interpretation",
+        ),
+        routes=report(
+            f"{OUTDIR}/{{dataset}}/motifs/routes.tsv",
+            caption="../report/routes.rst",
             category="Interpretation",
         ),
     params:

@@ -30,7 +30,7 @@ rule saliency:
 
 rule saliency_kmers:
     input:
-        saliency=f"{OUTDIR}/{{dataset}}/saliency/saliency.npz",
+        saliency=kmer_profiles,
         encoded=f"{OUTDIR}/{{dataset}}/windows/encoded.npz",
     output:
         kmers=f"{OUTDIR}/{{dataset}}/saliency/kmers.tsv",

@@ -6,6 +6,7 @@ import numpy as np
 
 from wtko import cluster, kmers, logs
 from wtko.data import load_encoded
+from wtko.errors import InputError
 from wtko.plots.logos import plot_logo
 from wtko.saliency import load_saliency
 
@@ -14,6 +15,10 @@ cfg, ccfg = snakemake.params.saliency, snakemake.params.clustering
 sal = load_saliency(snakemake.input.saliency)
 data = load_encoded(snakemake.input.encoded)
 codes = data["codes"][data["split"] == "test"]
+if len(codes) != len(sal["profiles"]):
+    with logs.user_errors(log):
+        raise InputError(snakemake.input.saliency, f"{len(sal['profiles'])} profiles for {len(codes)} test windows",
+                         "the k-mer route needs test-set profiles: set attribution.sequences: test")
 positions = kmers.top_positions(sal["profiles"], k=cfg["top_k"], min_separation=cfg["min_separation"])
 kmer_codes, n_padded = kmers.extract_kmers(codes, positions, width=cfg["kmer_width"])
 log.info("%d k-mers from %d test sequences (%s); %d k-mers padded with N at sequence edges",

@@ -52,6 +52,26 @@ def recover(route: str, truth: pd.DataFrame, matches: pd.DataFrame, query_class:
     return pd.DataFrame(rows, columns=RECOVERY_COLUMNS), spurious
 
 
+ROUTE_COLUMNS = ["route", "n_planted", "recovered", "recall", "direction_right", "spurious_motifs",
+                 "n_motifs"]
+
+
+def route_summary(recovery: pd.DataFrame, n_motifs: dict[str, int]) -> pd.DataFrame:
+    """One row per route: how many planted motifs it recovered, with the right direction, and spurious ones.
+
+    ``recall`` counts a motif only when it is recovered *and* points the
+    planted way, since a motif credited to the wrong condition would mislead.
+    """
+    rows = []
+    for route, table in recovery.groupby("route", sort=False):
+        right = int((table["recovered"] & table["direction_right"]).sum())
+        rows.append({"route": route, "n_planted": len(table), "recovered": int(table["recovered"].sum()),
+                     "recall": right / len(table), "direction_right": right,
+                     "spurious_motifs": int(table["spurious_motifs"].iloc[0]),
+                     "n_motifs": n_motifs.get(route, 0)})
+    return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
+
+
 def class_of_share(wt_share: float) -> str:
     """The class a motif speaks for, from the share of its instances in WT sequences."""
     return "WT" if wt_share > 0.5 else "KO"
