@@ -28,7 +28,7 @@ from .planting import SitePool, fetch_jaspar, pack_offsets, plant
 DEFAULT_MOTIFS: dict[str, list[dict]] = {
     "wt": [{"id": "MA0107.1", "rate": 0.45, "background_rate": 0.03},   # RELA (NF-kB)
            {"id": "MA0154.4", "rate": 0.45, "background_rate": 0.03}],  # EBF1
-    "ko": [{"id": "MA0080.5", "rate": 0.45, "background_rate": 0.03},   # SPI1 (PU.1)
+    "ko": [{"id": "MA1419.1", "rate": 0.45, "background_rate": 0.03},   # IRF4
            {"id": "MA0139.1", "rate": 0.45, "background_rate": 0.03}],  # CTCF
 }
 CLASSES = ("wt", "ko")
