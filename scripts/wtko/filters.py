@@ -22,7 +22,7 @@ seeds learnt it too; :func:`recurrence` keeps those.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -67,23 +67,34 @@ def weight_consensus(conv: Conv) -> list[str]:
     return ["".join(ALPHABET[i] for i in f.argmax(axis=0)) for f in w]
 
 
-def _batches(conv: Conv, onehot, batch_size: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """(one-hot batch, valid-position activations (B, F, L-k+1)) without gradients."""
+Activation = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _batches(conv: Conv, onehot, batch_size: int, activation: Activation | None = None
+             ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """(one-hot batch, valid-position activations (B, F, L-k+1)) without gradients.
+
+    ``activation``, when given, maps the convolution's output to the
+    activation that is thresholded (e.g. an ExplaiNN unit's BatchNorm + exp).
+    """
     weight, bias, dilation = _weights(conv)
     x_all = torch.as_tensor(np.asarray(onehot, dtype=np.float32))
     with torch.no_grad():
         for start in range(0, len(x_all), batch_size):
             x = x_all[start:start + batch_size].to(weight.device)
-            yield x, F.conv1d(x, weight, bias, dilation=dilation)
+            act = F.conv1d(x, weight, bias, dilation=dilation)
+            yield x, act if activation is None else activation(act)
 
 
-def max_activations(conv: Conv, onehot, batch_size: int = 512) -> np.ndarray:
+def max_activations(conv: Conv, onehot, batch_size: int = 512,
+                    activation: Activation | None = None) -> np.ndarray:
     """(N, F) maximum activation of each filter in each sequence."""
-    return np.concatenate([a.amax(dim=2).cpu().numpy() for _, a in _batches(conv, onehot, batch_size)])
+    return np.concatenate([a.amax(dim=2).cpu().numpy()
+                           for _, a in _batches(conv, onehot, batch_size, activation)])
 
 
-def activation_pfms(conv: Conv, onehot, threshold_frac: float = 0.5,
-                    batch_size: int = 512) -> list[np.ndarray]:
+def activation_pfms(conv: Conv, onehot, threshold_frac: float = 0.5, batch_size: int = 512,
+                    activation: Activation | None = None) -> list[np.ndarray]:
     """(k, 4) site counts per filter from subsequences above ``threshold_frac`` x its max.
 
     Two passes (maxima, then counts) keep memory at one batch of activations.
@@ -93,11 +104,11 @@ def activation_pfms(conv: Conv, onehot, threshold_frac: float = 0.5,
     weight, _, dilation = _weights(conv)
     if dilation != 1:
         raise ValueError("activation PFMs need an undilated first convolution")
-    top = max_activations(conv, onehot, batch_size).max(axis=0)
+    top = max_activations(conv, onehot, batch_size, activation).max(axis=0)
     cut = torch.as_tensor(np.where(top > 0, threshold_frac * top, np.inf), dtype=torch.float32)
     n_filters, _, k = weight.shape
     counts = torch.zeros(n_filters, k, 4, dtype=torch.float64)
-    for x, act in _batches(conv, onehot, batch_size):
+    for x, act in _batches(conv, onehot, batch_size, activation):
         mask = (act > cut.to(act.device)[None, :, None]).double()
         windows = x.unfold(2, k, 1).double()  # (B, 4, P, k)
         counts += torch.einsum("bfp,bcpk->fkc", mask, windows).cpu()

@@ -16,12 +16,13 @@ from torch import nn
 
 from ..errors import InputError
 from .baselines import CNN4, CNNLSTM, CNNTransformer, SeqTransformer
+from .explainn import ExplaiNN
 from .layers import FastDropout
 from .wtko_cnn import WTKOCNN
 
 MODELS: dict[str, type[nn.Module]] = {"wtko_cnn": WTKOCNN, "cnn4": CNN4, "cnn_lstm": CNNLSTM,
                                       "transformer": SeqTransformer,
-                                      "cnn_transformer": CNNTransformer}
+                                      "cnn_transformer": CNNTransformer, "explainn": ExplaiNN}
 
 __all__ = ["MODELS", "WTKOCNN", "FastDropout", "build_model", "save_model", "load_model"]
 
