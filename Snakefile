@@ -21,7 +21,9 @@ include: "rules/motifs.smk"
 include: "rules/filters.smk"
 include: "rules/validation.smk"
 include: "rules/modisco.smk"
+include: "rules/optimal.smk"
 include: "rules/baselines.smk"
+include: "rules/interpretable.smk"
 include: "rules/paper.smk"
 
 

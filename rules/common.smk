@@ -74,7 +74,12 @@ def route_inputs(wildcards):
         "wt_vs_ko": f"{base}/validation/wt_vs_ko.tsv",
         "modisco": f"{base}/motifs/modisco/tomtom.tsv",
         "modisco_patterns": f"{base}/motifs/modisco/patterns.tsv",
-    }
+        "optimal": f"{base}/motifs/optimal/tomtom.tsv",
+        "optimal_motifs": f"{base}/motifs/optimal/motifs.tsv",
+    } | ({
+        "interpretable": f"{base}/motifs/interpretable/tomtom.tsv",
+        "interpretable_units": f"{base}/motifs/interpretable/units.tsv",
+    } if "explainn" in config["baselines"]["models"] else {})
 
 
 def get_final_output():
@@ -94,5 +99,7 @@ def get_final_output():
             f"{OUTDIR}/{dataset}/motifs/filters/tomtom.tsv",
             f"{OUTDIR}/{dataset}/validation/wt_vs_ko.tsv",
             f"{OUTDIR}/{dataset}/motifs/modisco/tomtom.tsv",
+            f"{OUTDIR}/{dataset}/motifs/optimal/tomtom.tsv",
         )
-    ]
+    ] + [f"{OUTDIR}/{d}/motifs/interpretable/tomtom.tsv" for d in DATASETS
+         if "explainn" in config["baselines"]["models"]]

@@ -42,7 +42,11 @@ ROUTES = {
     "filter_motifs": table_route("filters", "recurrence", "motif_id", "direction"),
     "wt_vs_ko_known_motifs": direct_route,
     "modisco": table_route("modisco", "modisco_patterns", "pattern_id", "direction"),
+    "class_optimal": table_route("optimal", "optimal_motifs", "motif_id", "class"),
 }
+# The interpretable model's units, when explainn is among the trained baselines.
+if "interpretable" in inp.keys():
+    ROUTES["interpretable_units"] = table_route("interpretable", "interpretable_units", "motif_id", "direction")
 parts, n_motifs = [], {}
 for route, build in ROUTES.items():
     matches, classes = build()
