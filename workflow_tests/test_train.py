@@ -222,3 +222,10 @@ def test_rule_scripts_write_the_promised_outputs(tmp_path):
     assert list(predictions.columns) == ["name", "chrom", "label", "p_wt", "pred"]
     assert set(predictions["chrom"]) == {"chr6"}
     assert all((tmp_path / n).stat().st_size > 0 for n in names)
+
+
+def test_seeding_makes_onednn_deterministic_on_cpu(monkeypatch):
+    """Without mkldnn.deterministic, 2-thread CPU training differed in rounding in ~1 process in 4."""
+    monkeypatch.setattr(torch.backends.mkldnn, "deterministic", False)
+    seed_everything(0, torch.device("cpu"))
+    assert torch.backends.mkldnn.deterministic
