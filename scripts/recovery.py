@@ -3,7 +3,7 @@
 import pandas as pd
 
 from wtko import logs
-from wtko.recovery import class_of_share, recover, route_summary
+from wtko.recovery import class_of_share, overall_wt_share, recover, route_summary
 
 log = logs.setup(snakemake.log[0])
 inp = snakemake.input
@@ -17,9 +17,13 @@ def read(path: str) -> pd.DataFrame:
 
 
 def saliency_route() -> tuple[pd.DataFrame, dict[str, str]]:
-    matches = read(inp.saliency)
-    shares = read(inp.clusters).set_index("cluster")["wt_share"]
-    return matches, {qid: class_of_share(shares[c]) for qid, c in zip(matches["query_id"], matches["cluster"])}
+    matches, clusters = read(inp.saliency), read(inp.clusters)
+    expected = overall_wt_share(clusters)
+    log.info("saliency clusters: WT share of all k-mers %.3f, the share a cluster must beat to speak for WT",
+             expected)
+    shares = clusters.set_index("cluster")["wt_share"]
+    return matches, {qid: class_of_share(shares[c], expected)
+                     for qid, c in zip(matches["query_id"], matches["cluster"])}
 
 
 def direct_route() -> tuple[pd.DataFrame, dict[str, str]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from wtko.recovery import class_of_share, recover
+from wtko.recovery import class_of_share, overall_wt_share, recover
 
 TRUTH = pd.DataFrame({"class": ["WT", "KO"], "motif_id": ["MA0107.1", "MA0139.1"], "name": ["RELA", "CTCF"]})
 ANNOTATION = pd.DataFrame({"id": ["MA0107.1", "MA0101.1", "MA0139.1", "MA0080.5"],
@@ -36,3 +37,7 @@ def test_a_right_direction_query_is_preferred_over_a_better_q():
                        {"a": "KO", "b": "WT"}, ANNOTATION)
     assert table.iloc[0]["best_query"] == "b" and table.iloc[0]["direction_right"]
     assert class_of_share(0.8) == "WT" and class_of_share(0.2) == "KO"
+    # Measured against the WT share of all k-mers, not one half: 0.52 of a WT-heavy test set is KO-leaning.
+    assert class_of_share(0.52, expected=0.55) == "KO" and class_of_share(0.52, expected=0.45) == "WT"
+    clusters = pd.DataFrame({"size": [100, 300], "wt_share": [0.9, 0.5]})
+    assert overall_wt_share(clusters) == pytest.approx((90 + 150) / 400)

@@ -72,6 +72,17 @@ def route_summary(recovery: pd.DataFrame, n_motifs: dict[str, int]) -> pd.DataFr
     return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
 
 
-def class_of_share(wt_share: float) -> str:
-    """The class a motif speaks for, from the share of its instances in WT sequences."""
-    return "WT" if wt_share > 0.5 else "KO"
+def class_of_share(wt_share: float, expected: float = 0.5) -> str:
+    """The class a motif speaks for: WT when WT sequences supply more of its instances than ``expected``.
+
+    ``expected`` is the WT share of all instances (every cluster's k-mers
+    together): the test chromosomes need not be balanced (145 WT and 127 KO
+    windows on the demo), and a cluster drawn evenly from both holds their
+    ratio, not one half.
+    """
+    return "WT" if wt_share > expected else "KO"
+
+
+def overall_wt_share(clusters: pd.DataFrame) -> float:
+    """WT share of all k-mers, from a clusters table's ``size`` and ``wt_share``."""
+    return float((clusters["size"] * clusters["wt_share"]).sum() / clusters["size"].sum())
