@@ -18,7 +18,7 @@ import yaml
 from conftest import ROOT
 from test_e2e import run
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.demo]
 
 
 @pytest.fixture(scope="module")
