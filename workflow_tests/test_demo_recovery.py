@@ -69,12 +69,19 @@ def test_saliency_clusters_recover_every_planted_motif(recovery):
     assert route["direction_right"].all(), route[["name", "query_class", "class"]].to_string()
 
 
+@pytest.mark.xfail(reason="issue #5, open: with 1-thread training no recurring WTKO-CNN filter matches a planted "
+                          "matrix or a look-alike of one (its best matches are HOXA10 and ZNF324 at p ~1e-3)",
+                   strict=False)
 def test_a_recurring_filter_matches_a_planted_motif(demo, truth):
+    """A recurring filter matches a planted matrix, or a JASPAR matrix TOMTOM-similar to one, at p < 0.05.
+
+    Not any member of its family: CTCF's, "More than 3 adjacent zinc fingers", holds hundreds of
+    unrelated ZNF matrices, and a filter matching ZNF324 has not found CTCF.
+    """
     tomtom = pd.read_csv(demo[0] / "motifs/filters/tomtom.tsv", sep="\t")
-    families = set(truth["family"])
-    hits = tomtom[(tomtom["p_value"] < 0.05)
-                  & (tomtom["target_id"].isin(truth["motif_id"]) | tomtom["target_family"].isin(families))]
-    assert len(hits) > 0
+    wanted = set(truth["motif_id"]) | planted_lookalikes(demo[0].parent / "motif_db/target.meme", truth)
+    hits = tomtom[(tomtom["p_value"] < 0.05) & tomtom["target_id"].isin(wanted)]
+    assert len(hits) > 0, tomtom.head(10).to_string()
 
 
 def test_builtin_validation_finds_each_planted_motif_at_its_planted_rate(demo, truth):

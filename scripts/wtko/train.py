@@ -64,10 +64,12 @@ def resolve_device(name: str) -> torch.device:
 def seed_everything(seed: int, device: torch.device) -> None:
     """Seed python, numpy and torch; ask for deterministic kernels on CPU.
 
-    ``use_deterministic_algorithms`` does not reach oneDNN: with 2 threads its
-    convolution backward pass gave a different float rounding in about one
-    process in four (same seed, same machine), which the flag
-    ``mkldnn.deterministic`` removes at no measurable cost.
+    ``use_deterministic_algorithms`` does not reach oneDNN. With 2 threads
+    its training rounded differently in about one process in four (same
+    seed, same machine); ``mkldnn.deterministic`` made that rarer (12 of 12
+    processes alike) at no measurable cost but did not remove it (a 2-thread
+    seed still differed in CI). With 1 thread every process agreed, hence
+    ``training.threads: 1`` by default.
     """
     random.seed(seed)
     np.random.seed(seed)
@@ -204,7 +206,7 @@ def train(model: nn.Module, data: dict[str, np.ndarray], cfg: dict[str, Any], se
         The history (``HISTORY_COLUMNS``, one row per epoch run) and the
         state dict of the epoch ``select_epoch(history.val_loss)``.
     """
-    torch.set_num_threads(int(cfg.get("threads", 2)))
+    torch.set_num_threads(int(cfg.get("threads", 1)))
     seed_everything(seed, device)
     model.to(device)
     train_x, train_y = _tensors(data, "train")
