@@ -10,7 +10,7 @@ from wtko.data import load_encoded, subset
 from wtko.encode import one_hot
 from wtko.engines import resolve_engine
 from wtko.models import load_model
-from wtko.motifs.meme_format import read_meme, write_meme
+from wtko.motifs.meme_format import write_meme
 from wtko.plots.logos import plot_logo
 
 log = logs.setup(snakemake.log[0])
@@ -49,14 +49,9 @@ log.info("%d recurring filter motifs (in >= %d seeds), %d groups", len(kept), cf
          len(representatives))
 with logs.user_errors(log):
     engine = resolve_engine(mcfg["engine"], "tomtom", log=log.info, key="motif_comparison.engine")
-workdir = Path(snakemake.output.tomtom).parent / "work"
-workdir.mkdir(parents=True, exist_ok=True)
-raw = matching.compare(representatives, read_meme(snakemake.input.db), snakemake.input.db, engine,
-                       mcfg["thresh"], workdir, snakemake.log[0])
-annotation = pd.read_csv(snakemake.input.annotation, sep="\t", keep_default_na=False)
-matches = matching.annotate(raw, annotation, representatives)
-group_of = dict(zip(kept["motif_id"], kept["group"]))
-matches.insert(0, "cluster", matches["query_id"].map(group_of))
+matches = matching.match_table(representatives, snakemake.input.db, snakemake.input.annotation, engine,
+                               mcfg["thresh"], Path(snakemake.output.tomtom).parent / "work", snakemake.log[0],
+                               dict(zip(kept["motif_id"], kept["group"])))
 matches.to_csv(snakemake.output.tomtom, sep="\t", index=False)
 rep = kept[kept["representative"]]
 queries = pd.DataFrame({"dataset": snakemake.wildcards.dataset, "query_id": rep["motif_id"],

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import pandas as pd
 import torch
 
 from wtko import filters, interpretable, logs, matching
@@ -12,7 +11,7 @@ from wtko.engines import resolve_engine
 from wtko.errors import InputError
 from wtko.models import load_model
 from wtko.models.explainn import ExplaiNN
-from wtko.motifs.meme_format import read_meme, write_meme
+from wtko.motifs.meme_format import write_meme
 from wtko.plots.logos import plot_logo
 from wtko.train import best_seed
 
@@ -44,13 +43,9 @@ def main(sm) -> None:
         plot_logo(m.counts, logo_dir / m.id, f"{m.id}: {m.meta['direction']} "
                   f"(weight {m.meta['weight']:+.2f}), {m.consensus}, {m.meta['n_sites']} sites")
 
-    workdir = Path(sm.output.tomtom).parent / "work"
-    workdir.mkdir(parents=True, exist_ok=True)
-    raw = matching.compare(informative, read_meme(sm.input.db), sm.input.db, engine, mcfg["thresh"], workdir,
-                           sm.log[0])
-    annotation = pd.read_csv(sm.input.annotation, sep="\t", keep_default_na=False)
-    matches = matching.annotate(raw, annotation, informative)
-    matches.insert(0, "cluster", matches["query_id"].map({m.id: m.meta["unit"] for m in informative}))
+    matches = matching.match_table(informative, sm.input.db, sm.input.annotation, engine, mcfg["thresh"],
+                                   Path(sm.output.tomtom).parent / "work", sm.log[0],
+                                   {m.id: m.meta["unit"] for m in informative})
     matches.to_csv(sm.output.tomtom, sep="\t", index=False)
     log.info("%d TOMTOM matches, %d with q < %g", len(matches),
              int((matches["q_value"] < mcfg["report_q"]).sum()), mcfg["report_q"])

@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-import pandas as pd
-
 from wtko import logs, matching, modisco
 from wtko.data import load_encoded, subset
 from wtko.encode import one_hot
 from wtko.engines import resolve_engine
-from wtko.motifs.meme_format import read_meme, write_meme
+from wtko.motifs.meme_format import write_meme
 from wtko.plots.logos import plot_logo
 
 log = logs.setup(snakemake.log[0])
@@ -36,13 +34,8 @@ if not motifs:
             f"{params.final_min_cluster_size}. Outputs are empty.")
     log.warning(note)
 write_meme(motifs, out.meme)
-workdir = Path(out.tomtom).parent / "work"
-workdir.mkdir(parents=True, exist_ok=True)
-raw = matching.compare(motifs, read_meme(snakemake.input.db), snakemake.input.db, m_engine, mcfg["thresh"],
-                       workdir, snakemake.log[0])
-annotation = pd.read_csv(snakemake.input.annotation, sep="\t", keep_default_na=False)
-matches = matching.annotate(raw, annotation, motifs)
-matches.insert(0, "cluster", matches["query_id"])
+matches = matching.match_table(motifs, snakemake.input.db, snakemake.input.annotation, m_engine, mcfg["thresh"],
+                               Path(out.tomtom).parent / "work", snakemake.log[0], {m.id: m.id for m in motifs})
 matches.to_csv(out.tomtom, sep="\t", index=False)
 table = modisco.add_best_matches(modisco.pattern_table(patterns, motifs, labels), matches)
 table.to_csv(out.patterns, sep="\t", index=False)

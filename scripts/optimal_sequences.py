@@ -2,14 +2,13 @@
 
 from pathlib import Path
 
-import pandas as pd
 import torch
 
 from wtko import logs, matching, optimal
 from wtko.engines import resolve_engine
 from wtko.errors import InputError
 from wtko.models import load_model
-from wtko.motifs.meme_format import read_meme, write_meme
+from wtko.motifs.meme_format import write_meme
 from wtko.plots.logos import plot_logo
 from wtko.train import best_seed, resolve_device
 
@@ -51,13 +50,9 @@ def main(sm) -> None:
     for m in motifs:
         plot_logo(m.probs, logo_dir / m.id, f"{m.id} ({m.consensus}, score {m.meta['score']:.2f})")
 
-    workdir = Path(sm.output.tomtom).parent / "work"
-    workdir.mkdir(parents=True, exist_ok=True)
-    raw = matching.compare(motifs, read_meme(sm.input.db), sm.input.db, engine, mcfg["thresh"], workdir,
-                           sm.log[0])
-    annotation = pd.read_csv(sm.input.annotation, sep="\t", keep_default_na=False)
-    matches = matching.annotate(raw, annotation, motifs)
-    matches.insert(0, "cluster", matches["query_id"].map({m.id: m.meta["class"] for m in motifs}))
+    matches = matching.match_table(motifs, sm.input.db, sm.input.annotation, engine, mcfg["thresh"],
+                                   Path(sm.output.tomtom).parent / "work", sm.log[0],
+                                   {m.id: m.meta["class"] for m in motifs})
     matches.to_csv(sm.output.tomtom, sep="\t", index=False)
     log.info("%d motifs (WT %d, KO %d); %d TOMTOM matches, %d with q < %g", len(motifs),
              sum(m.meta["class"] == "WT" for m in motifs), sum(m.meta["class"] == "KO" for m in motifs),

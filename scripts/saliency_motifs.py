@@ -7,7 +7,7 @@ import pandas as pd
 from wtko import discovery, logs, matching, tables
 from wtko.encode import to_codes
 from wtko.engines import resolve_engine
-from wtko.motifs.meme_format import read_meme, write_meme
+from wtko.motifs.meme_format import write_meme
 
 log = logs.setup(snakemake.log[0])
 dcfg, mcfg = snakemake.params.discovery, snakemake.params.comparison
@@ -22,12 +22,8 @@ log.info("de novo engine: %s; comparison engine: %s", d_engine, m_engine)
 motifs = discovery.discover_all(to_codes(kmer_table["kmer"].tolist()), kmer_table["cluster"].to_numpy(),
                                 summary, d_engine, dcfg, workdir, snakemake.log[0], log)
 write_meme(motifs, snakemake.output.meme)
-targets = read_meme(snakemake.input.db)
-annotation = pd.read_csv(snakemake.input.annotation, sep="\t", keep_default_na=False)
-raw = matching.compare(motifs, targets, snakemake.input.db, m_engine, mcfg["thresh"], workdir, snakemake.log[0])
-matches = matching.annotate(raw, annotation, motifs)
-cluster_of = {m.id: m.meta["cluster"] for m in motifs}
-matches.insert(0, "cluster", matches["query_id"].map(cluster_of))
+matches = matching.match_table(motifs, snakemake.input.db, snakemake.input.annotation, m_engine, mcfg["thresh"],
+                               workdir, snakemake.log[0], {m.id: m.meta["cluster"] for m in motifs})
 matches.to_csv(snakemake.output.tomtom, sep="\t", index=False)
 stem = Path(snakemake.output.tomtom).parent
 tables.write_table(tables.cluster_table(summary), stem / "table_clusters")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .engines import run_tool
-from .motifs.meme_format import write_meme
+from .motifs.meme_format import read_meme, write_meme
 from .motifs.records import Motif
 from .motifs.tomtom import parse_tomtom_tsv, tomtom_builtin, tomtom_command
 
@@ -40,3 +40,18 @@ def annotate(matches: pd.DataFrame, annotation: pd.DataFrame, queries: list[Moti
     out["target_name"] = out["target_id"].map(names["name"]).fillna("")
     out["target_family"] = out["target_id"].map(names["family"]).fillna("")
     return out[MATCH_COLUMNS].reset_index(drop=True)
+
+
+def match_table(queries: list[Motif], target_meme: str | Path, annotation_tsv: str | Path, engine: str,
+                thresh: float, workdir: Path, log_path: str, cluster_of: dict) -> pd.DataFrame:
+    """Every route's ``tomtom.tsv``: TOMTOM against the target file, named, with a leading ``cluster``.
+
+    ``cluster_of`` maps each query id to what the route groups it by (cluster,
+    recurrence group, class, unit, pattern).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    raw = compare(queries, read_meme(target_meme), target_meme, engine, thresh, workdir, log_path)
+    annotation = pd.read_csv(annotation_tsv, sep="\t", keep_default_na=False)
+    matches = annotate(raw, annotation, queries)
+    matches.insert(0, "cluster", matches["query_id"].map(cluster_of))
+    return matches
