@@ -17,6 +17,8 @@ except InputError as exc:
 OUTDIR = config["outdir"]
 DATASETS = list(config["datasets"])
 SEEDS = config["seeds"]
+# The interpretable model's motif route runs when ExplaiNN is among the trained baselines.
+INTERPRETABLE = "explainn" in config["baselines"]["models"]
 # numba (memelite) compiles on first use; cache it where every job can write.
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(".cache/numba").resolve()))
 
@@ -79,7 +81,7 @@ def route_inputs(wildcards):
     } | ({
         "interpretable": f"{base}/motifs/interpretable/tomtom.tsv",
         "interpretable_units": f"{base}/motifs/interpretable/units.tsv",
-    } if "explainn" in config["baselines"]["models"] else {})
+    } if INTERPRETABLE else {})
 
 
 def get_final_output():
@@ -101,5 +103,4 @@ def get_final_output():
             f"{OUTDIR}/{dataset}/motifs/modisco/tomtom.tsv",
             f"{OUTDIR}/{dataset}/motifs/optimal/tomtom.tsv",
         )
-    ] + [f"{OUTDIR}/{d}/motifs/interpretable/tomtom.tsv" for d in DATASETS
-         if "explainn" in config["baselines"]["models"]]
+    ] + [f"{OUTDIR}/{d}/motifs/interpretable/tomtom.tsv" for d in DATASETS if INTERPRETABLE]

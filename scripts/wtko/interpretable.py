@@ -62,4 +62,3 @@ def unit_table(motifs: list[Motif]) -> pd.DataFrame:
 def ranked(motifs: list[Motif]) -> list[Motif]:
     """Units by decreasing |weight| (ties: unit order): the strongest effects first."""
     return sorted(motifs, key=lambda m: (-abs(m.meta["weight"]), m.meta["unit"]))
-
