@@ -27,7 +27,8 @@ def demo(tmp_path_factory) -> tuple[Path, Path]:
     workdir = tmp_path_factory.mktemp("demo_run")
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     config["demo"]["markov_table"] = str(ROOT / "resources/markov_mm10_atac_order5.tsv")
-    run(workdir, config)
+    # The default target plus both controls (minutes, not the baselines' three quarters of an hour).
+    run(workdir, config, "all", "results/demo/controls/shuffled/metrics.tsv", "results/demo/controls/kmer_lr/metrics.tsv")
     return workdir / "results" / "demo", workdir / "resources" / "demo"
 
 
@@ -82,6 +83,19 @@ def test_a_recurring_filter_matches_a_planted_motif(demo, truth):
     wanted = set(truth["motif_id"]) | planted_lookalikes(demo[0].parent / "motif_db/target.meme", truth)
     hits = tomtom[(tomtom["p_value"] < 0.05) & tomtom["target_id"].isin(wanted)]
     assert len(hits) > 0, tomtom.head(10).to_string()
+
+
+def test_shuffled_label_control_lands_at_chance_on_the_demo(demo):
+    """WTKO-CNN trained on permuted labels must not beat chance on the held-out chromosomes: if it
+    does, the split leaks. 0.5 +- 0.07, the band of issue #6 and of controls.shuffled.band's default."""
+    metrics = pd.read_csv(demo[0] / "controls/shuffled/metrics.tsv", sep="\t").set_index("seed")
+    assert abs(metrics.loc["mean", "accuracy"] - 0.5) <= 0.07, metrics["accuracy"].to_string()
+
+
+def test_kmer_control_is_reported_and_wtko_cnn_clears_it(demo):
+    kmer = pd.read_csv(demo[0] / "controls/kmer_lr/metrics.tsv", sep="\t")
+    cnn = pd.read_csv(demo[0] / "evaluation/metrics.tsv", sep="\t").set_index("seed")
+    assert 0.5 < kmer["accuracy"].iloc[0] < cnn.loc["mean", "accuracy"]
 
 
 def test_builtin_validation_finds_each_planted_motif_at_its_planted_rate(demo, truth):
