@@ -103,13 +103,18 @@ def test_integrated_gradients_completeness(trained, baseline):
     model, x, _, _ = trained
     x = x[:6].copy()
     x[0, :, :5] = 0  # N positions
-    res = attribute(model, x, "integrated_gradients", n_steps=64, baseline=baseline)
+    # A ReLU/max-pool network is piecewise linear along the path, so the quadrature error falls
+    # only as ~1/n_steps (measured: 0.27 at 16 steps, 0.012 at 256); check completeness where it
+    # has converged, and that it converges.
+    coarse = attribute(model, x, "integrated_gradients", n_steps=16, baseline=baseline)
+    res = attribute(model, x, "integrated_gradients", n_steps=256, baseline=baseline)
     base = baseline_for(torch.from_numpy(x), baseline)
     diff = log_odds(WTLogOdds(model).eval(), x) - log_odds(WTLogOdds(model).eval(), base)
     total = res["contributions"].sum((1, 2))
     np.testing.assert_allclose(res["output_diffs"], diff, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(res["deltas"], diff - total, rtol=1e-4, atol=1e-6)
-    assert np.abs(diff - total).max() < 0.01 * np.abs(diff).mean()
+    np.testing.assert_allclose(res["deltas"], diff - total, rtol=1e-4, atol=1e-5)  # float32 sums
+    assert np.abs(diff - total).max() < 0.005 * np.abs(diff).mean()
+    assert np.abs(res["deltas"]).max() < 0.25 * np.abs(coarse["deltas"]).max()
     if baseline == "uniform":  # the hypothetical scores are centred over the four bases
         np.testing.assert_allclose(res["hypothetical"][:, :, 5:].sum(1), 0, atol=1e-5)
 
