@@ -11,6 +11,12 @@ rule filter_motifs:
         meme=f"{OUTDIR}/{{dataset}}/motifs/filters/filters.meme",
         recurrence=f"{OUTDIR}/{{dataset}}/motifs/filters/recurrence.tsv",
         direction=f"{OUTDIR}/{{dataset}}/motifs/filters/direction.tsv",
+        influence=f"{OUTDIR}/{{dataset}}/motifs/filters/influence.tsv",
+        calibration=report(
+            f"{OUTDIR}/{{dataset}}/motifs/filters/calibration.tsv",
+            caption="../report/filters_calibration.rst",
+            category="Interpretation",
+        ),
         tomtom=report(
             f"{OUTDIR}/{{dataset}}/motifs/filters/tomtom.tsv",
             caption="../report/filters_tomtom.rst",

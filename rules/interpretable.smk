@@ -22,6 +22,7 @@ rule interpretable_units:
         logos=directory(f"{OUTDIR}/{{dataset}}/motifs/interpretable/logos"),
     params:
         filters=config["filters"],
+        min_information=config["interpretable"]["min_information"],
         comparison=config["motif_comparison"],
         seeds=SEEDS,
     threads: config["training"]["threads"]

@@ -5,11 +5,11 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from wtko import filters, logs, matching, tables
+from wtko import filter_route, filters, logs, matching, tables
 from wtko.data import load_encoded, subset
 from wtko.encode import one_hot
 from wtko.engines import resolve_engine
-from wtko.models import load_model
+from wtko.models import initial_model, load_model
 from wtko.motifs.meme_format import write_meme
 from wtko.plots.logos import plot_logo
 
@@ -18,32 +18,45 @@ cfg, mcfg = snakemake.params.cfg, snakemake.params.comparison
 torch.set_num_threads(snakemake.threads)
 data = load_encoded(snakemake.input.encoded)
 x_all = torch.from_numpy(one_hot(data["codes"]))
-test = subset(data, "test")
-x_test = torch.from_numpy(one_hot(test["codes"]))
+test, val = subset(data, "test"), subset(data, "val")
+x_test, x_val = torch.from_numpy(one_hot(test["codes"])), torch.from_numpy(one_hot(val["codes"]))
 logo_dir = Path(snakemake.output.logos)
 logo_dir.mkdir(parents=True, exist_ok=True)
-by_seed, directions, all_motifs = {}, [], []
+networks = {"trained": {}, "untrained": {}}
+directions, influences = [], []
 for seed, path in zip(snakemake.params.seeds, snakemake.input.models):
-    conv = filters.first_conv(load_model(path)[0])
-    motifs = filters.filter_motifs(int(seed), conv, x_all, threshold_frac=cfg["threshold_frac"])
-    informative = filters.informative(motifs, cfg["min_information"])
-    log.info("seed %s: %d filters, %d with sites and >= %.2f bits/position", seed, len(motifs),
-             len(informative), cfg["min_information"])
-    by_seed[int(seed)] = informative
-    all_motifs += motifs
-    direction = filters.class_direction(conv, x_test, test["label"])
-    direction.insert(0, "motif_id", [m.id for m in motifs])
+    model, ckpt = load_model(path)
+    for name, net in (("trained", model), ("untrained", initial_model(ckpt))):
+        networks[name][int(seed)] = sf = filter_route.seed_filters(int(seed), net, x_all, x_val, val["label"], cfg)
+        log.info("seed %s %s: %d filters, %d with sites, %d with >= %.2f bits/position, %d of those used "
+                 "(nullifying costs >= %.4f nats at q < %.2f; the largest cost is %.4f)", seed, name,
+                 len(sf.motifs), sum(m.meta["n_sites"] > 0 for m in sf.motifs), len(sf.informative),
+                 cfg["min_information"], len(sf.used), cfg["min_influence"], cfg["influence_q"],
+                 sf.influence["influence"].max())
+        influences.append(sf.influence.assign(seed=int(seed), network=name))
+    sf = networks["trained"][int(seed)]
+    direction = filters.class_direction(sf.conv, x_test, test["label"])
+    direction.insert(0, "motif_id", [m.id for m in sf.motifs])
     directions.append(direction)
-    for m in informative:
+    for m in sf.used:
         plot_logo(m.counts, logo_dir / m.id, f"{m.id} ({m.meta['consensus']}, {m.meta['n_sites']} sites)")
+all_motifs = [m for sf in networks["trained"].values() for m in sf.motifs]
 write_meme([m for m in all_motifs if m.meta["n_sites"] > 0], snakemake.output.meme)
-kept = filters.recurrence(by_seed, min_seeds=cfg["min_seeds"], q=cfg["q"])
+pd.concat(influences, ignore_index=True)[["network", "seed", "filter", "influence", "p_value", "q_value"]].to_csv(
+    snakemake.output.influence, sep="\t", index=False)
+recurring = {name: filters.recurrence({s: sf.used for s, sf in seeds.items()}, min_seeds=cfg["min_seeds"],
+                                      q=cfg["q"]) for name, seeds in networks.items()}
+calibration = filter_route.calibration(networks, recurring)
+calibration.to_csv(snakemake.output.calibration, sep="\t", index=False)
+log.info("recurring filter groups: %d trained, %d from the untrained initial networks (chance)",
+         *calibration.set_index("network").loc[["trained", "untrained"], "groups"])
+kept = recurring["trained"]
 direction = pd.concat(directions, ignore_index=True)
 kept = kept.merge(direction[["motif_id", "mean_max_wt", "mean_max_ko", "direction", "p_value"]]
                   .rename(columns={"p_value": "direction_p"}), on="motif_id", how="left")
 kept.to_csv(snakemake.output.recurrence, sep="\t", index=False)
 direction.to_csv(snakemake.output.direction, sep="\t", index=False)
-representatives = [m for s in by_seed.values() for m in s
+representatives = [m for sf in networks["trained"].values() for m in sf.used
                    if m.id in set(kept.loc[kept["representative"], "motif_id"])]
 log.info("%d recurring filter motifs (in >= %d seeds), %d groups", len(kept), cfg["min_seeds"],
          len(representatives))

@@ -33,9 +33,9 @@ def main(sm) -> None:
     motifs = interpretable.unit_motifs(model, x_all, threshold_frac=fcfg["threshold_frac"])
     interpretable.unit_table(interpretable.ranked(motifs)).to_csv(sm.output.units, sep="\t", index=False)
     write_meme([m for m in motifs if m.meta["n_sites"] > 0], sm.output.meme)
-    informative = filters.informative(motifs, fcfg["min_information"])
+    informative = filters.informative(motifs, sm.params.min_information)
     log.info("%d units, %d with sites and >= %.2f bits/position; WT %d, KO %d", len(motifs), len(informative),
-             fcfg["min_information"], sum(m.meta["direction"] == "WT" for m in motifs),
+             sm.params.min_information, sum(m.meta["direction"] == "WT" for m in motifs),
              sum(m.meta["direction"] == "KO" for m in motifs))
     logo_dir = Path(sm.output.logos)
     logo_dir.mkdir(parents=True, exist_ok=True)

@@ -70,19 +70,25 @@ def test_saliency_clusters_recover_every_planted_motif(recovery):
     assert route["direction_right"].all(), route[["name", "query_class", "class"]].to_string()
 
 
-@pytest.mark.xfail(reason="issue #5, open: with 1-thread training no recurring WTKO-CNN filter matches a planted "
-                          "matrix or a look-alike of one (its best matches are HOXA10 and ZNF324 at p ~1e-3)",
-                   strict=False)
+@pytest.mark.xfail(reason="issue #5, open: the recurring WTKO-CNN filters that the network uses match only the 34-35 bp "
+                          "CTCF matrices MA1929.1/MA1930.1, which the untrained filters match as often, and none of them "
+                          "marks the KO class", strict=False)
 def test_a_recurring_filter_matches_a_planted_motif(demo, truth):
-    """A recurring filter matches a planted matrix, or a JASPAR matrix TOMTOM-similar to one, at p < 0.05.
+    """A recurring filter matches a planted matrix, or a JASPAR matrix TOMTOM-similar to one, at p < 0.05,
+    and marks the class that motif was planted in (direction p < 0.05).
 
     Not any member of its family: CTCF's, "More than 3 adjacent zinc fingers", holds hundreds of
-    unrelated ZNF matrices, and a filter matching ZNF324 has not found CTCF.
+    unrelated ZNF matrices, and a filter matching ZNF324 has not found CTCF. The direction is asked
+    for because a match alone is cheap: any diluted 10 bp PFM, trained or not, matches one of the
+    long CTCF look-alikes at p < 1e-4 about one time in six.
     """
     tomtom = pd.read_csv(demo[0] / "motifs/filters/tomtom.tsv", sep="\t")
-    wanted = set(truth["motif_id"]) | planted_lookalikes(demo[0].parent / "motif_db/target.meme", truth)
-    hits = tomtom[(tomtom["p_value"] < 0.05) & tomtom["target_id"].isin(wanted)]
-    assert len(hits) > 0, tomtom.head(10).to_string()
+    recurring = pd.read_csv(demo[0] / "motifs/filters/recurrence.tsv", sep="\t").set_index("motif_id")
+    planted_class = planted_lookalikes(demo[0].parent / "motif_db/target.meme", truth)
+    hits = tomtom[(tomtom["p_value"] < 0.05) & tomtom["target_id"].isin(planted_class)]
+    marks = [recurring.at[q, "direction"] == planted_class[t] and recurring.at[q, "direction_p"] < 0.05
+             for q, t in zip(hits["query_id"], hits["target_id"])]
+    assert any(marks), hits.merge(recurring, left_on="query_id", right_index=True).head(10).to_string()
 
 
 def test_shuffled_label_control_lands_at_chance_on_the_demo(demo):
@@ -115,15 +121,17 @@ def test_builtin_validation_finds_each_planted_motif_at_its_planted_rate(demo, t
         assert abs(target - expected) <= 5, f"{motif['name']}: {target:.1f}% of targets, expected {expected:.1f}%"
 
 
-def planted_lookalikes(db_path: Path, truth: pd.DataFrame) -> set[str]:
-    """JASPAR ids TOMTOM-similar (q < 0.05, memelite) to a planted matrix: they score the planted sites too."""
+def planted_lookalikes(db_path: Path, truth: pd.DataFrame) -> dict[str, str]:
+    """Planted JASPAR ids and those TOMTOM-similar (q < 0.05, memelite) to one, each with the class
+    it was planted in: look-alikes score the planted sites too."""
     from wtko.motifs.meme_format import read_meme
     from wtko.motifs.tomtom import tomtom_builtin
 
     db = read_meme(db_path)
-    planted = [m for m in db if m.id in set(truth["motif_id"])]
-    matches = tomtom_builtin(planted, db, thresh=0.05)
-    return set(matches.loc[matches["q_value"] < 0.05, "target_id"])
+    cls = dict(zip(truth["motif_id"], truth["class"]))
+    matches = tomtom_builtin([m for m in db if m.id in cls], db, thresh=0.05)
+    matches = matches[matches["q_value"] < 0.05]
+    return {**dict(zip(matches["target_id"], matches["query_id"].map(cls))), **cls}
 
 
 def test_wt_vs_ko_ranks_the_planted_motifs_first(demo, truth):
@@ -138,7 +146,7 @@ def test_wt_vs_ko_ranks_the_planted_motifs_first(demo, truth):
     table["family"] = table["motif_id"].map(family)
     planted = dict(zip(truth["family"], truth["class"]))
     lookalikes = planted_lookalikes(demo[0].parent / "motif_db/target.meme", truth)
-    expected = table["family"].isin(planted) | table["motif_id"].isin(lookalikes)
+    expected = table["family"].isin(planted) | table["motif_id"].isin(list(lookalikes))
     first_other = int(np.argmax(~expected.to_numpy()))
     best = {f: table.index[table["family"] == f].min() for f in planted}
     assert max(best.values()) < first_other, table.head(first_other + 3).to_string()

@@ -163,7 +163,7 @@ def test_rule_script(trained, tmp_path):
                               db=str(tmp_path / "db.meme"), annotation=str(tmp_path / "annotation.tsv")),
         output=SimpleNamespace(meme=str(out / "units.meme"), units=str(out / "units.tsv"),
                                tomtom=str(out / "tomtom.tsv"), logos=str(out / "logos")),
-        params=SimpleNamespace(filters=dict(threshold_frac=0.5, min_information=0.5),
+        params=SimpleNamespace(filters=dict(threshold_frac=0.5), min_information=0.5,
                                comparison=dict(engine="builtin", thresh=0.5, report_q=0.05), seeds=[1, 2]),
         threads=1, log=[str(tmp_path / "units.log")])
     runpy.run_path(str(ROOT / "scripts/interpretable_units.py"), init_globals={"snakemake": sm})

@@ -144,6 +144,18 @@ def informative(motifs: list[Motif], min_bits: float) -> list[Motif]:
     return [m for m in motifs if m.meta.get("n_sites", m.nsites) > 0 and information(m.probs) >= min_bits]
 
 
+def influential(motifs: list[Motif], influence: pd.DataFrame, min_influence: float,
+                q: float) -> list[Motif]:
+    """Filters the network relies on: nullifying one raises the loss by >= ``min_influence``
+    nats on average, at Benjamini-Hochberg ``q_value`` < ``q`` (see :mod:`wtko.influence`).
+
+    ``influence`` has one row per filter of the layer that ``motifs`` come from.
+    """
+    table = influence.set_index("filter")
+    return [m for m in motifs if table.at[m.meta["filter"], "influence"] >= min_influence
+            and table.at[m.meta["filter"], "q_value"] < q]
+
+
 def _consensus_key(motif: Motif) -> str:
     """Weight consensus, strand-independent (the smaller of it and its reverse complement)."""
     cons = motif.meta.get("consensus", motif.consensus)

@@ -24,7 +24,7 @@ MODELS: dict[str, type[nn.Module]] = {"wtko_cnn": WTKOCNN, "cnn4": CNN4, "cnn_ls
                                       "transformer": SeqTransformer,
                                       "cnn_transformer": CNNTransformer, "explainn": ExplaiNN}
 
-__all__ = ["MODELS", "WTKOCNN", "FastDropout", "build_model", "save_model", "load_model"]
+__all__ = ["MODELS", "WTKOCNN", "FastDropout", "build_model", "save_model", "load_model", "initial_model"]
 
 
 def build_model(name: str, **kwargs: Any) -> nn.Module:
@@ -54,3 +54,14 @@ def load_model(path: str | Path, map_location: str | torch.device = "cpu"
     model = build_model(ckpt["model_name"], **ckpt["model_config"])
     model.load_state_dict(ckpt["state_dict"])
     return model.eval(), ckpt
+
+
+def initial_model(ckpt: dict[str, Any]) -> nn.Module:
+    """The checkpoint's network as its seed built it, before any training, in eval mode.
+
+    Training seeds torch and then builds the model (``train_model.py``), so
+    the same seed rebuilds the same initial weights: the untrained null
+    against which what training put into a layer is measured.
+    """
+    torch.manual_seed(int(ckpt["seed"]))
+    return build_model(ckpt["model_name"], **ckpt["model_config"]).eval()
