@@ -9,7 +9,7 @@ between seeds. :func:`calibration` puts the two side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -30,8 +30,8 @@ class SeedFilters:
     conv: nn.Module
     motifs: list[Motif]
     influence: pd.DataFrame
-    informative: list[Motif] = field(default_factory=list)
-    used: list[Motif] = field(default_factory=list)
+    informative: list[Motif]
+    used: list[Motif]
 
 
 def seed_filters(seed: int, model: nn.Module, x_all, x_val, y_val, cfg: dict[str, Any]) -> SeedFilters:
