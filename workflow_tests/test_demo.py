@@ -295,6 +295,8 @@ def test_truth_sites_match_genome(demo, peaks):
 def test_refuses_impossible_layouts(tmp_path):
     with pytest.raises(InputError, match="do not fit"):
         make_demo(tmp_path, **{**SMALL, "chromosome_length": 10_000, "peaks_per_class": 500})
+    with pytest.raises(InputError, match="raise demo.n_chromosomes to at least 60"):
+        make_demo(tmp_path, **{**SMALL, "chromosome_length": 10_000_000, "peaks_per_class": 6000})
     with pytest.raises(InputError, match="planted twice"):
         make_demo(tmp_path, **{**SMALL, "motifs": {"wt": [{"id": "MA0107.1", "rate": 0.5}],
                                                   "ko": [{"id": "MA0107.1", "rate": 0.5}]}})

@@ -121,10 +121,14 @@ def _layout(n_chrom: int, length: int, per_class: int,
     n_edge = n_ambiguous = n_spoilt = _deliberate(per_class)
     slots = _interleaved_slots(n_chrom, n_slots, rng)
     needed = n_ambiguous + 2 * (per_class - n_edge - n_ambiguous) + n_chrom
-    if needed > len(slots) or n_edge > n_chrom:
+    if needed > len(slots):
         raise InputError("config demo", f"{per_class} peaks per class do not fit {n_chrom} "
                          f"chromosomes of {length} bp (one peak per {SLOT} bp)",
                          "raise demo.chromosome_length or lower demo.peaks_per_class")
+    if n_edge > n_chrom:
+        raise InputError("config demo", f"{per_class} peaks per class need {n_edge} chromosome-end peaks, "
+                         f"one per end of {n_chrom} chromosomes",
+                         f"raise demo.n_chromosomes to at least {n_edge} or lower demo.peaks_per_class")
     peaks: list[Peak] = []
     for c, slot in slots[:n_ambiguous]:
         lo = slot * SLOT
