@@ -103,6 +103,10 @@ def test_selection_sees_only_validation_losses():
     assert select_epoch([0.7, 0.5, 0.5, 0.6]) == 2  # earliest of ties
     assert not should_stop([0.7, 0.5, 0.6], patience=2)
     assert should_stop([0.7, 0.5, 0.6, 0.6], patience=2)
+    plateau = [0.693, 0.6931, 0.6932, 0.6933]
+    assert should_stop(plateau, patience=3)
+    assert not should_stop(plateau, patience=3, min_epochs=5)
+    assert should_stop(plateau + [0.6934], patience=3, min_epochs=5)
 
 
 def test_device_resolution(monkeypatch):

@@ -93,9 +93,15 @@ def best_seed(val_acc: dict[int, float]) -> int:
     return max(seeds, key=lambda s: (val_acc[s], -seeds.index(s)))
 
 
-def should_stop(val_loss: Sequence[float], patience: int) -> bool:
-    """True once ``patience`` epochs have passed without a new best validation loss."""
-    return len(val_loss) - select_epoch(val_loss) >= patience
+def should_stop(val_loss: Sequence[float], patience: int, min_epochs: int = 0) -> bool:
+    """True once ``patience`` epochs have passed without a new best validation loss.
+
+    Never before ``min_epochs`` epochs: a model still on its initial loss
+    plateau (0.693 nats for two balanced classes) has not failed yet, it has
+    not started (Keras's ``start_from_epoch``). The epoch is still chosen on
+    the validation loss over every epoch run.
+    """
+    return len(val_loss) >= min_epochs and len(val_loss) - select_epoch(val_loss) >= patience
 
 
 def predict_logits(model: nn.Module, codes: torch.Tensor, device: torch.device,
@@ -194,7 +200,7 @@ def train(model: nn.Module, data: dict[str, np.ndarray], cfg: dict[str, Any], se
             ``seed_everything(seed, device)`` so its initial weights follow
             ``seed`` too.
         data: ``load_encoded`` output with train, val and test rows.
-        cfg: the config's ``training`` section (epochs, patience, batch_size,
+        cfg: the config's ``training`` section (epochs, patience, min_epochs, batch_size,
             grad_accum, lr, weight_decay, reverse_complement, amp, threads).
         seed: seeds shuffling, dropout and resumption identity.
         device: from ``resolve_device``.
@@ -241,7 +247,8 @@ def train(model: nn.Module, data: dict[str, np.ndarray], cfg: dict[str, Any], se
         history, best_state = state["history"], state["best_state"]
 
     while len(history["epoch"]) < cfg["epochs"] and not (
-            history["epoch"] and should_stop(history["val_loss"], cfg["patience"])):
+            history["epoch"] and should_stop(history["val_loss"], cfg["patience"],
+                                                cfg.get("min_epochs", 0))):
         epoch = len(history["epoch"]) + 1
         tic = time.perf_counter()
         order = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(
