@@ -35,7 +35,7 @@ for seed, path in zip(snakemake.params.seeds, snakemake.input.models):
                  sf.influence["influence"].max())
         influences.append(sf.influence.assign(seed=int(seed), network=name))
     sf = networks["trained"][int(seed)]
-    direction = filters.class_direction(sf.conv, x_test, test["label"])
+    direction = filters.class_direction(sf.conv, x_test, test["label"], activation=sf.activation)
     direction.insert(0, "motif_id", [m.id for m in sf.motifs])
     directions.append(direction)
     for m in sf.used:

@@ -8,8 +8,9 @@ import torch
 from torch import nn
 
 from wtko.encode import one_hot, to_codes
-from wtko.filters import (activation_pfms, class_direction, filter_motifs, first_conv, recurrence,
-                          weight_consensus)
+from wtko.filters import (activation_pfms, class_direction, filter_motifs, first_conv, network_activation,
+                          recurrence, weight_consensus)
+from wtko.models.wtko_cnn import WTKOCNN
 from wtko.motifs.records import Motif
 
 KMER = "GGGAATTTCC"
@@ -172,3 +173,41 @@ def test_informative_drops_flat_and_empty_filters():
     assert information(sharp.probs) == pytest.approx(2.0, abs=1e-6)
     assert information(flat.probs) == pytest.approx(0.0, abs=1e-6)
     assert [m.id for m in informative([sharp, flat, empty], 0.5)] == ["a"]
+
+
+def _wtko_cnn_with_kmer_filter(scale: float) -> WTKOCNN:
+    """WTKO-CNN whose filter 0 is the k-mer scorer, with BatchNorm scale ``scale`` on it."""
+    torch.manual_seed(0)
+    model = WTKOCNN().eval()
+    with torch.no_grad():
+        model.conv1.weight[0, :, 0] = torch.from_numpy(3 * one_hot(to_codes([KMER]))[0] - 1)
+        model.conv1.bias[0] = 0
+        model.bn1.running_mean.uniform_(-1, 1)
+        model.bn1.running_var.uniform_(0.5, 2)
+        model.bn1.weight[0], model.bn1.bias[0] = scale, 0.5
+    return model
+
+
+def test_filter_activation_is_what_the_network_passes_on():
+    model = _wtko_cnn_with_kmer_filter(scale=-2.0)
+    x = torch.from_numpy(one_hot(_data(n=8)[0]))
+    seen = {}
+    model.relu1.register_forward_hook(lambda _m, _i, out: seen.update(out=out.squeeze(2)))
+    model(x)
+    z = torch.nn.functional.conv1d(x, model.conv1.weight[:, :, 0], model.conv1.bias, padding=0)
+    # WTKO-CNN's conv1 has no padding either, so positions line up one to one.
+    torch.testing.assert_close(model.filter_activation(z), seen["out"])
+    assert network_activation(model) == model.filter_activation
+    assert network_activation(_model_with_kmer_filter()) is None
+
+
+def test_filter_pfm_follows_the_batchnorm_sign():
+    """With a negative BatchNorm scale the network fires on the k-mer's worst matches; so must the PFM."""
+    codes, _ = _data()
+    for scale, expect_kmer in ((1.0, True), (-1.0, False)):
+        model = _wtko_cnn_with_kmer_filter(scale)
+        motif = filter_motifs(1, first_conv(model), one_hot(codes),
+                              activation=network_activation(model))[0]
+        assert (motif.consensus == KMER) == expect_kmer
+        if not expect_kmer:  # no position's most frequent base is the k-mer's
+            assert all(c != k for c, k in zip(motif.consensus, KMER))

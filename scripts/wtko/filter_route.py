@@ -28,6 +28,7 @@ class SeedFilters:
     """One network's first-layer filters: all motifs, their influence, and those that count."""
 
     conv: nn.Module
+    activation: filters.Activation | None
     motifs: list[Motif]
     influence: pd.DataFrame
     informative: list[Motif]
@@ -41,12 +42,13 @@ def seed_filters(seed: int, model: nn.Module, x_all, x_val, y_val, cfg: dict[str
     bits per position, and nullifying it costs ``cfg['min_influence']``
     nats at q < ``cfg['influence_q']``.
     """
-    conv = filters.first_conv(model)
-    motifs = filters.filter_motifs(seed, conv, x_all, threshold_frac=cfg["threshold_frac"])
+    conv, activation = filters.first_conv(model), filters.network_activation(model)
+    motifs = filters.filter_motifs(seed, conv, x_all, threshold_frac=cfg["threshold_frac"],
+                                   activation=activation)
     influence = filter_influence(model, conv, x_val, y_val)
     informative = filters.informative(motifs, cfg["min_information"])
     used = filters.influential(informative, influence, cfg["min_influence"], cfg["influence_q"])
-    return SeedFilters(conv, motifs, influence, informative, used)
+    return SeedFilters(conv, activation, motifs, influence, informative, used)
 
 
 def calibration(by_network: dict[str, dict[int, SeedFilters]], kept: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -8,13 +8,16 @@ Each first-layer filter is read two ways:
   ``threshold_frac`` x the filter's maximum over the dataset is counted into a
   (k, 4) matrix (forward strand, aligned by start), as in Basset/DeepBind.
 
-Activations are the convolution's own output (weights plus bias), taken
-*before* any BatchNorm or ReLU that follows: BN only rescales and shifts each
-filter, so the ranking of subsequences, and hence the PFM, does not depend on
-it, while a ReLU would hide how far below threshold the rest lies. The
-convolution is applied without the layer's padding, so every activation sits
-on a full k-bp subsequence of real sequence. The layer may be a Conv1d or,
-as in WTKO-CNN, a Conv2d with (1, k) kernels; both are read as (F, 4, k).
+Activations are what the network passes on from the layer, as Basset and
+Koo & Eddy threshold them: for WTKO-CNN its BatchNorm and ReLU
+(``filter_activation``), for a model without one the convolution's own
+output (weights plus bias). It matters because a fraction of the maximum
+depends on where zero lies: after a BatchNorm the raw output's zero is
+arbitrary, and a negative BatchNorm scale would make the network respond to
+the subsequences the raw output ranks lowest. The convolution is applied
+without the layer's padding, so every activation sits on a full k-bp
+subsequence of real sequence. The layer may be a Conv1d or, as in WTKO-CNN,
+a Conv2d with (1, k) kernels; both are read as (F, 4, k).
 
 A filter of one seed is only worth reporting if networks trained from other
 seeds learnt it too; :func:`recurrence` keeps those.
@@ -115,14 +118,20 @@ def activation_pfms(conv: Conv, onehot, threshold_frac: float = 0.5, batch_size:
     return list(counts.numpy())
 
 
+def network_activation(model: nn.Module) -> Activation | None:
+    """The model's ``filter_activation`` (what follows its first convolution), if it has one."""
+    return getattr(model, "filter_activation", None)
+
+
 def filter_motifs(seed: int, conv: Conv, onehot, threshold_frac: float = 0.5,
-                  batch_size: int = 512) -> list[Motif]:
+                  batch_size: int = 512, activation: Activation | None = None) -> list[Motif]:
     """One motif per filter, ``seed{S}_f{j}``; filters without sites stay, with n_sites 0.
 
     ``meta`` has the weight ``consensus``, ``n_sites`` (subsequences counted),
     ``seed`` and ``filter``; a filter with no sites gets a uniform matrix.
+    ``activation`` is as in :func:`activation_pfms`.
     """
-    pfms = activation_pfms(conv, onehot, threshold_frac, batch_size)
+    pfms = activation_pfms(conv, onehot, threshold_frac, batch_size, activation)
     return [Motif.from_counts(f"seed{seed}_f{j}", counts, source="filter",
                               meta={"consensus": cons, "n_sites": int(counts.sum(axis=1).max()),
                                     "seed": seed, "filter": j})
@@ -219,14 +228,15 @@ def recurrence(motifs_by_seed: dict[int, list[Motif]], min_seeds: int = 3,
     return kept.sort_values(["group", "n_sites"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
 
-def class_direction(conv: Conv, onehot, labels, batch_size: int = 512) -> pd.DataFrame:
+def class_direction(conv: Conv, onehot, labels, batch_size: int = 512,
+                    activation: Activation | None = None) -> pd.DataFrame:
     """Per filter, mean max-activation over WT (label 1) and KO (label 0) sequences.
 
     ``direction`` is the class with the higher mean: the class whose peaks the
     filter's pattern marks. It is only a sign, so ``p_value`` (two-sided
     Mann-Whitney U on the per-sequence maxima) says whether it means anything.
     """
-    act = max_activations(conv, onehot, batch_size)
+    act = max_activations(conv, onehot, batch_size, activation)
     labels = np.asarray(labels)
     wt_act, ko_act = act[labels == 1], act[labels == 0]
     wt, ko = wt_act.mean(axis=0), ko_act.mean(axis=0)

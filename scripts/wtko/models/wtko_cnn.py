@@ -17,6 +17,7 @@ path. Inputs and outputs stay in the (N, 4, L) convention. Dropout is
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from tangermeme.deep_lift_shap import BilinearOp
 from torch import nn
 
@@ -61,6 +62,17 @@ class WTKOCNN(nn.Module):
         x = self.drop1(self.pool1(self.relu1(self.bn1(self.conv1(x)))))
         x = self.drop2(self.pool2(self.relu2(self.bn2(self.conv2(x)))))
         return x.squeeze(2)
+
+    def filter_activation(self, z: torch.Tensor) -> torch.Tensor:
+        """conv1's output (N, F, L) as the network passes it on: BatchNorm, then ReLU.
+
+        BatchNorm always uses its running statistics (eval-mode arithmetic),
+        so a filter's activation on one window does not depend on the batch.
+        The filter route (``wtko.filters``) thresholds this.
+        """
+        bn = self.bn1
+        return self.relu1(F.batch_norm(z, bn.running_mean, bn.running_var, bn.weight, bn.bias,
+                                       training=False, eps=bn.eps))
 
     def forward(self, x: torch.Tensor, return_attention: bool = False):
         """Logits (N, n_classes); with ``return_attention`` also the (N, L') weights."""
