@@ -56,19 +56,22 @@ kept = kept.merge(direction[["motif_id", "mean_max_wt", "mean_max_ko", "directio
                   .rename(columns={"p_value": "direction_p"}), on="motif_id", how="left")
 kept.to_csv(snakemake.output.recurrence, sep="\t", index=False)
 direction.to_csv(snakemake.output.direction, sep="\t", index=False)
-representatives = [m for sf in networks["trained"].values() for m in sf.used
-                   if m.id in set(kept.loc[kept["representative"], "motif_id"])]
+kept_ids = set(kept["motif_id"])
+kept_motifs = [m for sf in networks["trained"].values() for m in sf.used if m.id in kept_ids]
 log.info("%d recurring filter motifs (in >= %d seeds), %d groups", len(kept), cfg["min_seeds"],
-         len(representatives))
+         kept["group"].nunique())
 with logs.user_errors(log):
     engine = resolve_engine(mcfg["engine"], "tomtom", log=log.info, key="motif_comparison.engine")
-matches = matching.match_table(representatives, snakemake.input.db, snakemake.input.annotation, engine,
-                               mcfg["thresh"], Path(snakemake.output.tomtom).parent / "work", snakemake.log[0],
+# Every kept motif, not one per group: a group's most-sited member need not be its sharpest.
+# TOMTOM keeps all pairs; the table keeps the usual q <= thresh plus the paper's p < tomtom_p.
+matches = matching.match_table(kept_motifs, snakemake.input.db, snakemake.input.annotation, engine,
+                               1.0, Path(snakemake.output.tomtom).parent / "work", snakemake.log[0],
                                dict(zip(kept["motif_id"], kept["group"])))
+matches = matches[(matches["q_value"] <= mcfg["thresh"]) | (matches["p_value"] < cfg["tomtom_p"])]
 matches.to_csv(snakemake.output.tomtom, sep="\t", index=False)
-rep = kept[kept["representative"]]
-queries = pd.DataFrame({"dataset": snakemake.wildcards.dataset, "query_id": rep["motif_id"],
-                        "motif": rep["consensus"], "seeds": rep["n_seeds"], "direction": rep["direction"]})
+queries = pd.DataFrame({"dataset": snakemake.wildcards.dataset, "query_id": kept["motif_id"],
+                        "group": kept["group"], "motif": kept["consensus"], "seeds": kept["n_seeds"],
+                        "direction": kept["direction"]})
 # The paper names filter matches at TOMTOM p < 0.05 (not q): report_p plays report_q's role here.
 table = tables.match_table(matches.assign(q_value=matches["p_value"]), queries, cfg["tomtom_p"])
 tables.write_table(table.rename(columns={"best q": "best p"}), Path(snakemake.output.table).with_suffix(""))
