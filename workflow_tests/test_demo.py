@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "resources" / "markov_mm10_atac_order5.tsv"
 TRAINING_GC = 0.4636  # shared/data/README.md
 SMALL = dict(seed=3, n_chromosomes=20, chromosome_length=50_000, peaks_per_class=200,
-             markov_table=TABLE, jaspar_release="JASPAR2022", motifs=None)
+             markov_table=TABLE, jaspar_release="JASPAR2022", motifs=None, sites_per_motif=2)
 NARROWPEAK = ["chrom", "start", "end", "name", "score", "strand", "signal", "p", "q", "summit"]
 
 
@@ -250,8 +250,12 @@ def test_planted_rates(demo, peaks):
     assert list(truth["name"]) == ["RELA", "EBF1", "IRF4", "CTCF"]
     # peaks on the contig absent from the genome carry no sites
     n = peaks[peaks["chrom"] != UNPLACED].groupby("cls")["name"].nunique()
-    assert not sites.duplicated(["peak", "motif_id"]).any()
-    carriers = sites.groupby(["class", "motif_id"]).size()
+    # a carrying peak holds exactly sites_per_peak sites of the motif; rates count peaks, not sites
+    per_peak = sites.groupby(["peak", "motif_id"]).size()
+    assert (per_peak == per_peak.index.get_level_values("motif_id").map(
+        truth.set_index("motif_id")["sites_per_peak"])).all()
+    assert set(truth["sites_per_peak"]) == {SMALL["sites_per_motif"]}
+    carriers = sites.drop_duplicates(["peak", "motif_id"]).groupby(["class", "motif_id"]).size()
     for motif in truth.to_dict("records"):
         for cls in ("WT", "KO"):
             expected = motif["rate"] if cls == motif["class"] else motif["background_rate"]
@@ -307,8 +311,21 @@ def test_exclusive_planting_puts_at_most_one_own_motif_per_peak(demo):
     sites = pd.read_csv(demo / "truth_sites.tsv", sep="\t")
     own = sites.merge(truth[["motif_id", "class"]], on="motif_id", suffixes=("", "_motif"))
     own = own[own["class"] == own["class_motif"]]
-    assert own.groupby("peak").size().max() == 1
+    assert own.groupby("peak")["motif_id"].nunique().max() == 1
+    assert (own.groupby("peak").size() == SMALL["sites_per_motif"]).all()
     assert own.groupby("class")["motif_id"].nunique().to_dict() == {"KO": 2, "WT": 2}
+
+
+def test_sites_that_cannot_fit_around_the_summit_are_refused(tmp_path):
+    # The fullest WT peak: EBF1 (15 bp) plus the KO motifs IRF4 (15) and CTCF (19) at their
+    # background rates, three sites each, is 147 bp; the core around a summit is 121 bp.
+    with pytest.raises(InputError, match=r"config demo.sites_per_motif.*147 bp.*121 bp"):
+        make_demo(tmp_path, **{**SMALL, "sites_per_motif": 3})
+    # Without exclusive planting a WT peak may carry all five (34 + 35 + 19 + 15 + 10 bp) and IRF4.
+    five = [{"id": i, "rate": 0.2} for i in ("MA1929.1", "MA1930.1", "MA0139.1", "MA0154.4", "MA0107.1")]
+    with pytest.raises(InputError, match=r"config demo.motifs.*128 bp"):
+        make_demo(tmp_path, **{**SMALL, "sites_per_motif": 1, "exclusive": False,
+                               "motifs": {"wt": five, "ko": [{"id": "MA1419.1", "rate": 0.5}]}})
 
 
 def test_exclusive_rates_above_one_are_refused(tmp_path):

@@ -199,11 +199,33 @@ def _carried(peak: Peak, motifs: dict[str, list[Motif]], specs: dict[str, list[d
     return carried
 
 
+def _check_core_fits(motifs: dict[str, list[Motif]], specs: dict[str, list[dict]], exclusive: bool,
+                     sites_per_motif: int) -> None:
+    """Refuse up front a configuration whose fullest peak cannot fit its sites around the summit.
+
+    The fullest peak carries its widest own motif (every own motif unless
+    ``exclusive``) and every other-class motif that has a background rate,
+    each ``sites_per_motif`` times; all of it must fit the ``2 * CORE + 1`` bp core.
+    """
+    core = 2 * CORE + 1
+    for cls in CLASSES:
+        own = [m.width for m, spec in zip(motifs[cls], specs[cls]) if spec["rate"] > 0]
+        other = [m.width for c in CLASSES if c != cls for m, spec in zip(motifs[c], specs[c])
+                 if spec["background_rate"] > 0]
+        widest = (max(own, default=0) if exclusive else sum(own)) + sum(other)
+        if widest * sites_per_motif > core:
+            key = "demo.sites_per_motif" if sites_per_motif > 1 and widest <= core else "demo.motifs"
+            raise InputError(f"config {key}", f"a {cls.upper()} peak may carry {widest * sites_per_motif} bp "
+                             f"of sites ({sites_per_motif} per motif), more than the {core} bp around its summit",
+                             "lower demo.sites_per_motif, plant fewer or shorter motifs, or set demo.exclusive: true")
+
+
 def _plant_peak(peak: Peak, seq: np.ndarray, motifs: dict[str, list[Motif]],
                 specs: dict[str, list[dict]], exclusive: bool, rng: np.random.Generator,
-                pools: dict[str, SitePool]) -> None:
-    """Plant the motifs :func:`_carried` picks within ``CORE`` bp of the summit, without overlaps."""
-    carried = _carried(peak, motifs, specs, exclusive, rng)
+                pools: dict[str, SitePool], sites_per_motif: int) -> None:
+    """Plant the motifs :func:`_carried` picks, ``sites_per_motif`` independent sites each,
+    within ``CORE`` bp of the summit, without overlaps."""
+    carried = [m for m in _carried(peak, motifs, specs, exclusive, rng) for _ in range(sites_per_motif)]
     sites = [pools[m.id].draw() for m in carried]
     offsets = pack_offsets([m.width for m in carried], 2 * CORE + 1, rng)
     for motif, (codes, strand), offset in zip(carried, sites, offsets):
@@ -238,13 +260,13 @@ def _write_fasta(path: Path, names: list[str], seqs: list[np.ndarray],
             fh.write(b"\n".join(text[i:i + 60] for i in range(0, len(text), 60)) + b"\n")
 
 
-def _write_truth(outdir: Path, peaks: list[Peak], names: list[str],
-                 motifs: dict[str, list[Motif]], specs: dict[str, list[dict]]) -> int:
+def _write_truth(outdir: Path, peaks: list[Peak], names: list[str], motifs: dict[str, list[Motif]],
+                 specs: dict[str, list[dict]], sites_per_motif: int) -> int:
     """truth.tsv (one row per planted motif) and truth_sites.tsv; returns the site count."""
     truth = pd.DataFrame([{"class": cls.upper(), "motif_id": m.id, "name": m.name,
                            "family": m.meta["family"], "rate": spec["rate"],
                            "background_rate": spec["background_rate"], "width": m.width,
-                           "consensus": m.consensus}
+                           "consensus": m.consensus, "sites_per_peak": sites_per_motif}
                           for cls in CLASSES for m, spec in zip(motifs[cls], specs[cls])])
     truth.to_csv(outdir / "truth.tsv", sep="\t", index=False)
     columns = ["peak", "class", "motif_id", "chrom", "position", "strand"]
@@ -258,12 +280,16 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
               chromosome_length: int = 400_000, peaks_per_class: int = 1200,
               markov_table: str | Path = "resources/markov_mm10_atac_order5.tsv",
               jaspar_release: str = "JASPAR2022", motifs: dict | None = None,
-              exclusive: bool = True, min_site_p: float | None = 1e-4) -> dict[str, int]:
+              exclusive: bool = True, min_site_p: float | None = 1e-4,
+              sites_per_motif: int = 1) -> dict[str, int]:
     """Write genome.fa, wt.narrowPeak, ko.narrowPeak, truth.tsv and truth_sites.tsv.
 
     With ``exclusive`` a peak carries at most one motif of its own class (the
     class's rates must then sum to at most 1). With ``min_site_p`` every
     planted site is one FIMO calls at that p-value (see :class:`SitePool`).
+    A peak that carries a motif carries ``sites_per_motif`` sites of it, a
+    homotypic cluster as in many enhancers: rates stay shares of peaks, and
+    the number of sites a model learns from grows without more sequence.
 
     Chromosomes are chr1..chr{n-1} and chrX. Everything follows from ``seed``:
     the same arguments give byte-identical files. Returns counts for the log.
@@ -276,7 +302,10 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
         if exclusive and sum(m["rate"] for m in specs[cls]) > 1:
             raise InputError(f"config demo.motifs.{cls}", "rates sum to more than 1 with exclusive planting",
                              "lower the rates or set demo.exclusive: false")
+    if sites_per_motif < 1:
+        raise InputError("config demo.sites_per_motif", f"{sites_per_motif} is less than 1", "use 1 or more")
     matrices = {c: fetch_jaspar([m["id"] for m in specs[c]], jaspar_release) for c in CLASSES}
+    _check_core_fits(matrices, specs, exclusive, sites_per_motif)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -296,7 +325,7 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
         peak.name = f"{peak.cls}_peak_{counter[peak.cls]:0{digits}d}"
         _set_interval(peak, rng)
         if peak.kind != "unplaced":
-            _plant_peak(peak, seqs[peak.chrom], matrices, specs, exclusive, rng, pools)
+            _plant_peak(peak, seqs[peak.chrom], matrices, specs, exclusive, rng, pools, sites_per_motif)
 
     _write_fasta(outdir / "genome.fa", names, seqs, masks)
     n_dup = _deliberate(peaks_per_class)
@@ -305,7 +334,7 @@ def make_demo(outdir: str | Path, seed: int = 7, n_chromosomes: int = 21,
         lines = _narrowpeak_lines(own, names + [UNPLACED], n_dup, rng)
         (outdir / f"{cls}.narrowPeak").write_text("\n".join(lines) + "\n")
 
-    n_sites = _write_truth(outdir, peaks, names, matrices, specs)
+    n_sites = _write_truth(outdir, peaks, names, matrices, specs, sites_per_motif)
     kinds = pd.Series([p.kind for p in peaks if p.kind != "normal"]).value_counts().sort_index()
     return {"chromosomes": n_chromosomes, "bases": n_chromosomes * chromosome_length,
             "wt_peaks": counter["wt"], "ko_peaks": counter["ko"], "sites": n_sites,
