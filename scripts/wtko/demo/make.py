@@ -35,6 +35,7 @@ CLASSES = ("wt", "ko")
 SLOT = 2000
 SUMMIT_ZONE = (700, 1300)   # summit offsets inside a slot; keeps neighbours > 600 bp apart
 CORE = 60                   # planted sites lie within +-CORE bp of the summit
+CORE_BP = 2 * CORE + 1      # the bp that a peak's planted sites share
 EDGE_DISTANCE = (100, 290)  # edge summits: this far from a chromosome end (< 300 bp)
 AMBIGUOUS_DISTANCE = (200, 400)  # WT-KO summit distance in an ambiguous pair (< 600 bp)
 MOSTLY_N_HALF = 400         # mostly-N peaks: N from summit-400 to summit+400, sites aside
@@ -205,18 +206,17 @@ def _check_core_fits(motifs: dict[str, list[Motif]], specs: dict[str, list[dict]
 
     The fullest peak carries its widest own motif (every own motif unless
     ``exclusive``) and every other-class motif that has a background rate,
-    each ``sites_per_motif`` times; all of it must fit the ``2 * CORE + 1`` bp core.
+    each ``sites_per_motif`` times; all of it must fit the ``CORE_BP`` bp core.
     """
-    core = 2 * CORE + 1
     for cls in CLASSES:
         own = [m.width for m, spec in zip(motifs[cls], specs[cls]) if spec["rate"] > 0]
         other = [m.width for c in CLASSES if c != cls for m, spec in zip(motifs[c], specs[c])
                  if spec["background_rate"] > 0]
         widest = (max(own, default=0) if exclusive else sum(own)) + sum(other)
-        if widest * sites_per_motif > core:
-            key = "demo.sites_per_motif" if sites_per_motif > 1 and widest <= core else "demo.motifs"
+        if widest * sites_per_motif > CORE_BP:
+            key = "demo.sites_per_motif" if sites_per_motif > 1 and widest <= CORE_BP else "demo.motifs"
             raise InputError(f"config {key}", f"a {cls.upper()} peak may carry {widest * sites_per_motif} bp "
-                             f"of sites ({sites_per_motif} per motif), more than the {core} bp around its summit",
+                             f"of sites ({sites_per_motif} per motif), more than the {CORE_BP} bp around its summit",
                              "lower demo.sites_per_motif, plant fewer or shorter motifs, or set demo.exclusive: true")
 
 
@@ -227,7 +227,7 @@ def _plant_peak(peak: Peak, seq: np.ndarray, motifs: dict[str, list[Motif]],
     within ``CORE`` bp of the summit, without overlaps."""
     carried = [m for m in _carried(peak, motifs, specs, exclusive, rng) for _ in range(sites_per_motif)]
     sites = [pools[m.id].draw() for m in carried]
-    offsets = pack_offsets([m.width for m in carried], 2 * CORE + 1, rng)
+    offsets = pack_offsets([m.width for m in carried], CORE_BP, rng)
     for motif, (codes, strand), offset in zip(carried, sites, offsets):
         position = peak.summit - CORE + offset
         plant(seq, codes, position)
